@@ -1,0 +1,64 @@
+# micromoments: `make build` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: build install system-deps test test-fast check format serve bench update-caniemail clean schemas docs-rules
+
+## install: create .venv and install micromoments with everything it and its tests need
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+## system-deps: Debian packages the browser tests need (chromium), installed when missing
+system-deps:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "Installing chromium (Debian package) for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+## build: check the example moments, then build the catalog site and the modules
+build: install
+	$(BIN)/micromoments check moments/
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## test: the whole test suite (unit, golden, browser, SMTP, ESP engines)
+test: install system-deps
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+## test-fast: everything but the browser tests
+test-fast: install
+	$(BIN)/python -m pytest -n 2 -m "not browser"
+
+## check: lint, format check and type check
+check: install
+	$(BIN)/ruff check plugins tests
+	$(BIN)/ruff format --check plugins tests
+	$(BIN)/mypy
+
+## format: apply ruff's fixes and formatting
+format: install
+	$(BIN)/ruff check --fix plugins tests
+	$(BIN)/ruff format plugins tests
+
+## serve: live catalog at http://127.0.0.1:8000, rebuilt when moments/ or templates/ change
+serve: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+## schemas: regenerate the JSON Schemas for editors
+schemas: install
+	$(BIN)/micromoments schema --out schemas
+
+## docs-rules: regenerate docs/rules.md from the rule declarations
+docs-rules: install
+	$(BIN)/micromoments rules --format markdown > docs/rules.md
+
+clean:
+	rm -rf site dist .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/screenshots

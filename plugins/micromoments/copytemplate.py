@@ -1,0 +1,319 @@
+"""The template subset copy may use, parsed into a tiny tree every dialect can translate.
+
+Copy may use ``{{ var }}``, ``{{ var.field }}``, ``{% if var %}`` (with ``not``, ``elif`` and
+``else``) and ``{% for x in list %}``. Nothing else: filters, calls, assignments and macros have
+no faithful equivalent in every ESP's merge-tag language, and copywriters do not need them.
+Jinja's own parser reads the text (so syntax errors are Jinja's, with its line numbers); the
+result is converted into :class:`Var`, :class:`Text`, :class:`If` and :class:`For` nodes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import jinja2
+from jinja2 import nodes as j
+
+from .diagnostics import Position
+
+
+@dataclass(frozen=True, slots=True)
+class Var:
+    """``{{ a.b }}``: a variable path, with its position in the parsed text."""
+
+    path: tuple[str, ...]
+    pos: Position
+
+    @property
+    def name(self) -> str:
+        """The dotted name as written."""
+        return ".".join(self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Literal copy between template tags."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class If:
+    """``{% if [not] var %} body {% else %} orelse {% endif %}`` (elif nests in orelse)."""
+
+    test: Var
+    negate: bool
+    body: tuple[Node, ...]
+    orelse: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class For:
+    """``{% for target in iter %} body {% endfor %}``."""
+
+    target: str
+    iter: Var
+    body: tuple[Node, ...]
+
+
+Node = Var | Text | If | For
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateProblem:
+    """Why a piece of copy is not in the subset; ``kind`` is "syntax" or "unsupported"."""
+
+    kind: str
+    pos: Position
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedTemplate:
+    """The nodes of one piece of copy, or the problems that kept it from being read."""
+
+    nodes: tuple[Node, ...] = ()
+    problems: tuple[TemplateProblem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the text parsed and stays within the subset."""
+        return not self.problems
+
+    @property
+    def is_static(self) -> bool:
+        """True when the text holds no template tags at all."""
+        return all(isinstance(n, Text) for n in self.nodes)
+
+
+@dataclass(frozen=True, slots=True)
+class VarUse:
+    """A variable used in copy, resolved against the loops around it.
+
+    ``root`` is the declared data key; ``fields`` the path below it (for a loop variable, the
+    fields of one list item); ``loop`` says whether the root was reached through a loop.
+    """
+
+    root: str
+    fields: tuple[str, ...]
+    pos: Position
+    written: str
+    in_loop: bool = False
+
+
+_ENV = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)
+_TAG = re.compile(r"\{[{%#]")
+
+SUBSET_HINT = (
+    "copy supports {{ var }}, {{ var.field }}, {% if var %}…{% else %}…{% endif %} and "
+    "{% for item in list %}…{% endfor %}"
+)
+
+
+def has_tags(text: str) -> bool:
+    """True when ``text`` contains any ``{{``, ``{%`` or ``{#``."""
+    return bool(_TAG.search(text))
+
+
+def parse(source: str) -> ParsedTemplate:
+    """Parse copy into the subset tree. Positions are 1-based lines of ``source``."""
+    if not has_tags(source):
+        return ParsedTemplate((Text(source),) if source else ())
+    return _parse_cached(source)
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(source: str) -> ParsedTemplate:
+    try:
+        tree = _ENV.parse(source)
+    except jinja2.TemplateSyntaxError as error:
+        line = error.lineno or 1
+        return ParsedTemplate(
+            problems=(
+                TemplateProblem(
+                    "syntax",
+                    Position(line, _column(source, line, None)),
+                    f"template syntax error: {error.message}",
+                    _syntax_hint(error.message or ""),
+                ),
+            )
+        )
+    problems: list[TemplateProblem] = []
+    converter = _Converter(source, problems)
+    converted = converter.body(tree.body)
+    return ParsedTemplate(tuple(converted), tuple(problems))
+
+
+def _syntax_hint(message: str) -> str:
+    if "endif" in message or "endfor" in message:
+        return "close every {% if %} with {% endif %} and every {% for %} with {% endfor %}"
+    if "unexpected '}'" in message or "unexpected end of template" in message:
+        return "variables are written {{ name }} with two braces on each side"
+    return SUBSET_HINT
+
+
+def _column(source: str, line: int, needle: str | None) -> int:
+    lines = source.split("\n")
+    if not 1 <= line <= len(lines):
+        return 1
+    text = lines[line - 1]
+    if needle:
+        match = re.search(r"\{[{%]-?\s*(?:(?:if|elif|for\s+\w+\s+in)\s+)?(?:not\s+)?" + re.escape(needle), text)
+        if match:
+            return match.start() + 1
+        found = text.find(needle)
+        if found >= 0:
+            return found + 1
+    tag = _TAG.search(text)
+    return tag.start() + 1 if tag else 1
+
+
+class _Converter:
+    def __init__(self, source: str, problems: list[TemplateProblem]) -> None:
+        self.source = source
+        self.problems = problems
+
+    def unsupported(self, node: j.Node, what: str) -> None:
+        line = getattr(node, "lineno", 1) or 1
+        self.problems.append(
+            TemplateProblem(
+                "unsupported",
+                Position(line, _column(self.source, line, None)),
+                f"{what} is not supported in copy",
+                SUBSET_HINT,
+            )
+        )
+
+    def body(self, body: list[j.Node]) -> list[Node]:
+        out: list[Node] = []
+        for node in body:
+            out.extend(self.statement(node))
+        return out
+
+    def statement(self, node: j.Node) -> Iterator[Node]:
+        if isinstance(node, j.Output):
+            for child in node.nodes:
+                if isinstance(child, j.TemplateData):
+                    yield Text(child.data)
+                else:
+                    var = self.var(child)
+                    if var is not None:
+                        yield var
+        elif isinstance(node, j.If):
+            yield from self.if_(node)
+        elif isinstance(node, j.For):
+            if node.else_ or node.test is not None or node.recursive:
+                self.unsupported(node, "for … else, for … if and recursive loops")
+            if not isinstance(node.target, j.Name):
+                self.unsupported(node, "unpacking in a for loop")
+                return
+            iterable = self.var(node.iter)
+            if iterable is not None:
+                yield For(node.target.name, iterable, tuple(self.body(node.body)))
+        else:
+            self.unsupported(node, _describe(node))
+
+    def if_(self, node: j.If) -> Iterator[Node]:
+        test, negate = node.test, False
+        if isinstance(test, j.Not):
+            test, negate = test.node, True
+        var = self.var(test)
+        orelse: list[Node] = []
+        if node.elif_:
+            first, *rest = node.elif_
+            nested = j.If(first.test, first.body, rest, node.else_, lineno=first.lineno)
+            orelse = list(self.if_(nested))
+        else:
+            orelse = self.body(node.else_)
+        body = self.body(node.body)
+        if var is not None:
+            yield If(var, negate, tuple(body), tuple(orelse))
+
+    def var(self, node: j.Node) -> Var | None:
+        parts: list[str] = []
+        current = node
+        while isinstance(current, j.Getattr):
+            parts.append(current.attr)
+            current = current.node
+        if isinstance(current, j.Name) and current.ctx == "load":
+            path = (current.name, *reversed(parts))
+            line = node.lineno or 1
+            return Var(path, Position(line, _column(self.source, line, ".".join(path))))
+        self.unsupported(node, _describe(node))
+        return None
+
+
+_DESCRIPTIONS = {
+    j.Filter: "a filter (|)",
+    j.Call: "a function call",
+    j.Getitem: "indexing with [ ]",
+    j.Const: "a literal value inside {{ }}",
+    j.Assign: "{% set %}",
+    j.AssignBlock: "{% set %}",
+    j.Macro: "{% macro %}",
+    j.Include: "{% include %}",
+    j.Import: "{% import %}",
+    j.FromImport: "{% from … import %}",
+    j.Extends: "{% extends %}",
+    j.Block: "{% block %}",
+    j.With: "{% with %}",
+    j.FilterBlock: "{% filter %}",
+    j.CallBlock: "{% call %}",
+    j.Compare: "a comparison",
+    j.And: "'and'",
+    j.Or: "'or'",
+    j.CondExpr: "an inline if",
+    j.Concat: "~ concatenation",
+    j.Test: "an 'is' test",
+}
+
+
+def _describe(node: j.Node) -> str:
+    for kind, text in _DESCRIPTIONS.items():
+        if isinstance(node, kind):
+            return text
+    if isinstance(node, j.BinExpr | j.UnaryExpr):
+        return "arithmetic"
+    return f"'{type(node).__name__}'"
+
+
+@dataclass
+class _Scope:
+    loops: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+
+
+def variables(nodes: tuple[Node, ...]) -> list[VarUse]:
+    """Every variable use, with loop variables resolved to the list they iterate."""
+    uses: list[VarUse] = []
+    _collect(nodes, {}, uses)
+    return uses
+
+
+def _resolve(var: Var, loops: dict[str, tuple[str, tuple[str, ...]]]) -> VarUse:
+    head, *rest = var.path
+    if head in loops:
+        root, prefix = loops[head]
+        return VarUse(root, (*prefix, *rest), var.pos, var.name, in_loop=True)
+    return VarUse(head, tuple(rest), var.pos, var.name)
+
+
+def _collect(
+    nodes: tuple[Node, ...], loops: dict[str, tuple[str, tuple[str, ...]]], uses: list[VarUse]
+) -> None:
+    for node in nodes:
+        if isinstance(node, Var):
+            uses.append(_resolve(node, loops))
+        elif isinstance(node, If):
+            uses.append(_resolve(node.test, loops))
+            _collect(node.body, loops, uses)
+            _collect(node.orelse, loops, uses)
+        elif isinstance(node, For):
+            iterated = _resolve(node.iter, loops)
+            uses.append(iterated)
+            inner = dict(loops)
+            inner[node.target] = (iterated.root, iterated.fields)
+            _collect(node.body, inner, uses)

@@ -1,0 +1,1 @@
+"""Rendering moments into message modules: email (MJML), plain text, SMS, push and web."""

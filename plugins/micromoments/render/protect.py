@@ -1,0 +1,118 @@
+"""Protecting template tags from Markdown, MJML and CSS processing.
+
+Copy mixes Markdown with template tags. CommonMark parsers reject ``[Se ordre]({{ url }})``
+(spaces in a link destination) and percent-encode ``{{url}}``; MJML engines and CSS inliners
+mangle tags inside attributes. So before any of them runs, every tag is replaced by a *slot
+token*: ASCII letters and digits only (``MMSLOT0007X``), which every stage passes through
+unchanged, in text, attributes and URLs alike. After the HTML is final, each token is replaced
+by the dialect's own syntax (or, for previews, by the escaped value).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ..copytemplate import Var
+from ..diagnostics import Position
+
+SlotKind = Literal["var", "if", "elif", "else", "endif", "for", "endfor"]
+
+TOKEN = re.compile(r"MMSLOT(\d{4})X")
+_TAG = re.compile(r"\{\{-?\s*(?P<expr>.*?)\s*-?\}\}|\{%-?\s*(?P<stmt>.*?)\s*-?%\}|\{#.*?#\}", re.S)
+_PATH = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
+_IF = re.compile(rf"^(?P<kw>if|elif)\s+(?P<neg>not\s+)?(?P<path>{_PATH})$")
+_FOR = re.compile(rf"^for\s+(?P<target>[A-Za-z_][A-Za-z0-9_]*)\s+in\s+(?P<path>{_PATH})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """What one token stands for.
+
+    ``var`` is the variable (for ``var``), the test (``if``/``elif``) or the iterated list
+    (``for``); ``target`` is the loop variable; ``block`` is True when the tag stood alone on
+    its line (a block-level control line rather than a tag inside a sentence).
+    """
+
+    token: str
+    kind: SlotKind
+    var: Var | None = None
+    negate: bool = False
+    target: str | None = None
+    block: bool = False
+
+
+def token(n: int) -> str:
+    """The token for slot number ``n``."""
+    return f"MMSLOT{n:04d}X"
+
+
+@dataclass
+class Protected:
+    """Copy text with tags replaced by tokens, and what each token stands for."""
+
+    text: str
+    slots: dict[str, Slot]
+
+    def slot(self, tok: str) -> Slot:
+        """The slot behind a token."""
+        return self.slots[tok]
+
+
+class Slots:
+    """Numbers slots across every piece of one email (subject, preheader, body)."""
+
+    def __init__(self) -> None:
+        self.slots: dict[str, Slot] = {}
+
+    def protect(self, source: str) -> Protected:
+        """Replace every tag in ``source`` (already validated by copytemplate) with a token."""
+        local: dict[str, Slot] = {}
+
+        def replace(match: re.Match[str]) -> str:
+            if match.group(0).startswith("{#"):
+                return ""
+            start, end = match.start(), match.end()
+            line_start = source.rfind("\n", 0, start) + 1
+            line_end = source.find("\n", end)
+            line_end = len(source) if line_end < 0 else line_end
+            alone = not source[line_start:start].strip() and not source[end:line_end].strip()
+            slot = self._slot(match, alone)
+            local[slot.token] = slot
+            self.slots[slot.token] = slot
+            return slot.token
+
+        return Protected(_TAG.sub(replace, source), local)
+
+    def _slot(self, match: re.Match[str], alone: bool) -> Slot:
+        tok = token(len(self.slots) + 1)
+        expr, stmt = match.group("expr"), match.group("stmt")
+        if expr is not None:
+            return Slot(tok, "var", _var(expr))
+        stmt = " ".join((stmt or "").split())
+        if stmt in ("else", "endif", "endfor"):
+            return Slot(tok, stmt, block=alone)  # type: ignore[arg-type]
+        found = _IF.match(stmt)
+        if found:
+            kind: SlotKind = "if" if found.group("kw") == "if" else "elif"
+            return Slot(tok, kind, _var(found.group("path")), bool(found.group("neg")), block=alone)
+        found = _FOR.match(stmt)
+        if found:
+            return Slot(tok, "for", _var(found.group("path")), target=found.group("target"),
+                        block=alone)  # fmt: skip
+        raise ValueError(f"tag outside the copy subset: {match.group(0)!r}")
+
+
+def _var(path: str) -> Var:
+    return Var(tuple(path.split(".")), Position(0, 0))
+
+
+def tokens_in(text: str) -> list[str]:
+    """Every token in ``text``, in order."""
+    return [m.group(0) for m in TOKEN.finditer(text)]
+
+
+def substitute(text: str, replacement: dict[str, str]) -> str:
+    """Replace every token in ``text`` by its string in ``replacement``."""
+    return TOKEN.sub(lambda m: replacement[m.group(0)], text)
