@@ -85,7 +85,9 @@ class ProjectConfig(BaseModel):
         return [r for r in self.rules if r not in RULES]
 
 
-def config_from_mapping(values: dict[str, Any], root: Path, source: str = "mkdocs.yml") -> ProjectConfig:
+def config_from_mapping(
+    values: dict[str, Any], root: Path, source: str = "mkdocs.yml"
+) -> ProjectConfig:
     """Validate the plugin's settings; raise :class:`ConfigError` with a readable message."""
     try:
         config = ProjectConfig.model_validate({**values, "root": root})

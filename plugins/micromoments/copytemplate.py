@@ -162,7 +162,9 @@ def _column(source: str, line: int, needle: str | None) -> int:
         return 1
     text = lines[line - 1]
     if needle:
-        match = re.search(r"\{[{%]-?\s*(?:(?:if|elif|for\s+\w+\s+in)\s+)?(?:not\s+)?" + re.escape(needle), text)
+        match = re.search(
+            r"\{[{%]-?\s*(?:(?:if|elif|for\s+\w+\s+in)\s+)?(?:not\s+)?" + re.escape(needle), text
+        )
         if match:
             return match.start() + 1
         found = text.find(needle)
@@ -179,10 +181,17 @@ class _Converter:
 
     def unsupported(self, node: j.Node, what: str) -> None:
         line = getattr(node, "lineno", 1) or 1
+        col = _column(self.source, line, None)
+        marker = _MARKERS.get(type(node))
+        if marker:
+            text = self.source.split("\n")[line - 1] if line <= self.source.count("\n") + 1 else ""
+            found = re.search(marker, text)
+            if found:
+                col = found.start() + 1
         self.problems.append(
             TemplateProblem(
                 "unsupported",
-                Position(line, _column(self.source, line, None)),
+                Position(line, col),
                 f"{what} is not supported in copy",
                 SUBSET_HINT,
             )
@@ -246,6 +255,21 @@ class _Converter:
         self.unsupported(node, _describe(node))
         return None
 
+
+_MARKERS: dict[type, str] = {
+    j.Filter: r"\{\{[^}]*\|",
+    j.Call: r"\{\{[^}]*\(",
+    j.Getitem: r"\{\{[^}]*\[",
+    j.Assign: r"\{%-?\s*set\b",
+    j.AssignBlock: r"\{%-?\s*set\b",
+    j.Macro: r"\{%-?\s*macro\b",
+    j.Include: r"\{%-?\s*include\b",
+    j.Import: r"\{%-?\s*import\b",
+    j.FromImport: r"\{%-?\s*from\b",
+    j.Extends: r"\{%-?\s*extends\b",
+    j.Block: r"\{%-?\s*block\b",
+    j.With: r"\{%-?\s*with\b",
+}
 
 _DESCRIPTIONS = {
     j.Filter: "a filter (|)",

@@ -128,9 +128,9 @@ class Diagnostic:
             "moment": self.moment,
         }
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        """Order by file, then position, then rule id."""
-        return (self.path, self.line, self.col, self.rule)
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Order by file, then position, then rule id and message."""
+        return (self.path, self.line, self.col, self.rule, self.message)
 
 
 @dataclass

@@ -64,7 +64,7 @@ def format_text(
     return "\n".join(out)
 
 
-def summary(diagnostics: Sequence[Diagnostic], files: int, moments: int) -> str:
+def summary(diagnostics: Sequence[Diagnostic], moments: int) -> str:
     """``Found 2 errors and 1 warning in 2 files (12 moments checked).``"""
     counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
     parts = []

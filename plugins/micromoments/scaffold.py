@@ -30,12 +30,16 @@ def scaffold(
     uses_name = any(c in (Channel.EMAIL, Channel.SMS) for c in channels)
     data = (
         "data:\n"
-        "  first_name: {type: string, source: CRM, example: Mette, fallback: \"\", "
+        '  first_name: {type: string, source: CRM, example: Mette, fallback: "", '
         "description: Kundens fornavn}\n"
         if uses_name
         else "data: {}\n"
     )
-    email = f"email: {{template: {template}, kind: transactional}}\n" if Channel.EMAIL in channels else ""
+    email = (
+        f"email: {{template: {template}, kind: transactional}}\n"
+        if Channel.EMAIL in channels
+        else ""
+    )
     front = (
         "---\n"
         f"title: {title}\n"

@@ -18,16 +18,37 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+import yaml.reader
+from yaml.resolver import BaseResolver
 
 from .diagnostics import Position
 
-try:  # the C parser is ~10x faster; the pure-Python one behaves the same
-    from yaml import CParser as _Parser
-except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
-    from yaml.parser import Parser as _Parser  # type: ignore[assignment]
+try:  # the C parser (which also composes) is ~10x faster; the pure-Python one behaves the same
+    from yaml._yaml import CParser
 
-from yaml.composer import Composer
-from yaml.resolver import BaseResolver
+    class _Loader(CParser, BaseResolver):
+        """Parses and composes only; BaseResolver tags every plain scalar as a string."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            BaseResolver.__init__(self)
+
+except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Loader(Reader, Scanner, Parser, Composer, BaseResolver):  # type: ignore[no-redef]
+        """Parses and composes only; BaseResolver tags every plain scalar as a string."""
+
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+            BaseResolver.__init__(self)
+
 
 Path = tuple[str | int, ...]
 
@@ -42,15 +63,6 @@ _OCT = re.compile(r"^0o[0-7]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
-
-
-class _Loader(_Parser, Composer, BaseResolver):  # type: ignore[misc, valid-type]
-    """Parses and composes only; BaseResolver tags every plain scalar as a string."""
-
-    def __init__(self, stream: str) -> None:
-        _Parser.__init__(self, stream)
-        Composer.__init__(self)
-        BaseResolver.__init__(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,13 +197,12 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode, pos: Position) -> Any:
         tag = node.tag
-        if node.style is None and tag == BaseResolver.DEFAULT_SCALAR_TAG:
+        if not node.style and tag == BaseResolver.DEFAULT_SCALAR_TAG:  # plain: None or ""
             return resolve_plain(node.value)
         if tag in ("tag:yaml.org,2002:str", BaseResolver.DEFAULT_SCALAR_TAG):
             return node.value
         if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"):
-            value = resolve_plain(node.value)
-            return value
+            return resolve_plain(node.value)
         if tag == "tag:yaml.org,2002:null":
             return None
         self.problems.append(
@@ -211,7 +222,23 @@ class _Abort(Exception):
         self.problem = problem
 
 
+def _reader_problem(error: yaml.reader.ReaderError, text: str, line_offset: int) -> YamlProblem:
+    index = max(0, min(error.position, len(text)))
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    char = error.character
+    code = f"U+{ord(char):04X}" if isinstance(char, str) else f"0x{char:02X}"
+    return YamlProblem(
+        "syntax",
+        Position(line + line_offset, col),
+        f"invalid YAML: the control character {code} is not allowed",
+        "delete it; control characters are invisible in most editors (retype the line)",
+    )
+
+
 def _syntax_problem(error: yaml.YAMLError, text: str, line_offset: int) -> YamlProblem:
+    if isinstance(error, yaml.reader.ReaderError):
+        return _reader_problem(error, text, line_offset)
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     pos = (
         Position(mark.line + 1 + line_offset, mark.column + 1)

@@ -281,4 +281,3 @@ def _check_copy_sections(moment: Moment, report: Report) -> None:
                     f"no ## {heading} section; the {moment.default_locale!r} copy is used",
                     moment=mid,
                 )  # fmt: skip
-

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
 
-from ..diagnostics import Severity
+from ..config import ProjectConfig
+from ..diagnostics import Diagnostic, Severity
 from ..load import load_catalog
 from ..output import format_json, format_text, summary
 from .common import project_config, style_for
@@ -15,11 +17,18 @@ from .common import project_config, style_for
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path), default=None)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text for people, json for tools.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (for pre-commit and CI).")
 @click.option("--no-source", is_flag=True, help="Do not print the source line under each problem.")
-def check(path: Path | None, fmt: str, strict: bool, no_source: bool) -> int:
+@click.option("--watch", is_flag=True, help="Check again whenever a spec changes (Ctrl-C stops).")
+def check(path: Path | None, fmt: str, strict: bool, no_source: bool, watch: bool) -> int:
     """Check the moments in PATH (a moments folder, a spec file, or the project).
 
     Prints `file:line:col: RULE message` with a hint for every problem in every file, then a
@@ -29,11 +38,25 @@ def check(path: Path | None, fmt: str, strict: bool, no_source: bool) -> int:
     if not target.exists():
         raise click.ClickException(f"{path}: no such file or folder")
     config = project_config(target if target.is_dir() else target.parent)
+    if not watch:
+        return _check_once(config, target, fmt, strict, no_source)
+    seen = None
+    try:
+        while True:
+            state = _snapshot(config)
+            if state != seen:
+                seen = state
+                click.echo(f"micromoments: checking {config.moments_dir}/")
+                _check_once(config, target, fmt, strict, no_source)
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _check_once(config: ProjectConfig, target: Path, fmt: str, strict: bool,
+                no_source: bool) -> int:  # fmt: skip
     catalog = load_catalog(config)
-    diagnostics = catalog.report.sorted()
-    if target.is_file() or target != config.root and target != config.moments_path:
-        diagnostics = [d for d in diagnostics
-                       if _within(config.root / d.path, target)]  # fmt: skip
+    diagnostics = _within_target(catalog.report.sorted(), config, target)
     if fmt == "json":
         click.echo(format_json(diagnostics, len(catalog.moments)))
     else:
@@ -42,14 +65,38 @@ def check(path: Path | None, fmt: str, strict: bool, no_source: bool) -> int:
         if text:
             click.echo(text)
             click.echo("")
-        click.echo(summary(diagnostics, 0, len(catalog.moments)))
+        click.echo(summary(diagnostics, len(catalog.moments)))
     failing = {Severity.ERROR} | ({Severity.WARNING} if strict else set())
     return 1 if any(d.severity in failing for d in diagnostics) else 0
 
 
-def _within(file: Path, target: Path) -> bool:
-    try:
-        file.resolve().relative_to(target)
-    except ValueError:
-        return False
-    return True
+def _within_target(diagnostics: list[Diagnostic], config: ProjectConfig,
+                   target: Path) -> list[Diagnostic]:  # fmt: skip
+    if target in (config.root, config.moments_path.resolve()):
+        return diagnostics
+    kept = []
+    for d in diagnostics:
+        try:
+            (config.root / d.path).resolve().relative_to(target)
+        except ValueError:
+            continue
+        kept.append(d)
+    return kept
+
+
+def _snapshot(config: ProjectConfig) -> tuple[tuple[str, float, int], ...]:
+    files: list[Path] = []
+    for folder in (config.moments_path, config.templates_path):
+        if folder.is_dir():
+            files.extend(p for p in folder.rglob("*") if p.is_file())
+    mkdocs_yml = config.root / "mkdocs.yml"
+    if mkdocs_yml.is_file():
+        files.append(mkdocs_yml)
+    out = []
+    for p in sorted(files):
+        try:
+            stat = p.stat()
+        except OSError:
+            continue
+        out.append((str(p), stat.st_mtime, stat.st_size))
+    return tuple(out)

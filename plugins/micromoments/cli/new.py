@@ -32,8 +32,13 @@ def _channels(value: str) -> list[Channel]:
 @click.command()
 @click.argument("moment_id")
 @click.option("--phase", required=True, help="A phase id from moments/journey.yml.")
-@click.option("--channels", "channels_text", default="email", show_default=True,
-              help="Comma-separated: email, sms, push, web, in-app.")
+@click.option(
+    "--channels",
+    "channels_text",
+    default="email",
+    show_default=True,
+    help="Comma-separated: email, sms, push, web, in-app.",
+)
 @click.option("--tone", default=None, help="A tone id from tones.yml (default: the first).")
 @click.option("--title", default=None, help="The moment's title (default: from the id).")
 @click.option("--dir", "folder", default=None, help="Subfolder of moments/ to write into.")

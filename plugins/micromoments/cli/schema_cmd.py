@@ -14,10 +14,21 @@ from ..schema import SCHEMAS, render_schema, write_schemas
 
 
 @click.command()
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("schemas"),
-              show_default=True, help="Folder to write moment/journey/tones.schema.json into.")
-@click.option("--print", "print_name", type=click.Choice(sorted(SCHEMAS)), default=None,
-              help="Print one schema to stdout instead of writing files.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="Folder to write moment/journey/tones.schema.json into.",
+)
+@click.option(
+    "--print",
+    "print_name",
+    type=click.Choice(sorted(SCHEMAS)),
+    default=None,
+    help="Print one schema to stdout instead of writing files.",
+)
 def schema(out: Path, print_name: str | None) -> int:
     """Write JSON Schemas of the spec files (for editors and CI)."""
     if print_name:
@@ -29,8 +40,13 @@ def schema(out: Path, print_name: str | None) -> int:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
 def rules(fmt: str) -> int:
     """List every rule with its id, default severity and summary."""
     ordered = sorted(RULES.values(), key=lambda r: r.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Iterable
@@ -17,8 +18,9 @@ from ..config import ProjectConfig
 from ..context import Context
 from ..diagnostics import FILE, Diagnostic, Position, Report, Severity, rule
 from ..layouts import available_layouts
-from ..model import Journey, Moment, MomentSpec, Tone, Tones, Translation
+from ..model import Channel, Journey, Moment, MomentSpec, Tones, Translation
 from ..model.moment import TRANSLATABLE_KEYS, TranslationSpec
+from .salvage import salvage
 from .sections import parse_body
 from .source import read_text, split_front_matter
 from .yaml_rules import read_yaml, report_validation_error
@@ -92,9 +94,7 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _load_model(
-    file: Path, root: Path, model: type[BaseModel], report: Report, *, key: str
-) -> Any:
+def _load_model(file: Path, root: Path, model: type[BaseModel], report: Report, *, key: str) -> Any:
     display = _display(file, root)
     if not file.is_file():
         report.add(MISSING_FILE.id, display, FILE, f"{file.name} is missing",
@@ -184,10 +184,8 @@ def _hash_files(files: Iterable[Path]) -> str:
     digest = hashlib.sha256()
     for file in files:
         digest.update(file.as_posix().encode())
-        try:
+        with contextlib.suppress(OSError):  # unreadable files are reported elsewhere
             digest.update(file.read_bytes())
-        except OSError:
-            pass
     return digest.hexdigest()
 
 
@@ -221,6 +219,8 @@ def load_moment(group: MomentFiles, ctx: Context) -> tuple[Moment | None, list[D
     main = Translation(locale=ctx.default_locale, path=path)
     moment.translations[ctx.default_locale] = main
     if source is not None:
+        body = parse_body(source.body, source.body_line, path=path, locale=ctx.default_locale,
+                          report=report, moment=mid)  # fmt: skip
         doc = read_yaml(source.front_matter, path, report, line_offset=1, moment=mid)
         moment.yaml = doc
         if doc is not None:
@@ -234,8 +234,8 @@ def load_moment(group: MomentFiles, ctx: Context) -> tuple[Moment | None, list[D
                     moment.spec = MomentSpec.model_validate(doc.data)
                 except ValidationError as error:
                     report_validation_error(error, MomentSpec, doc, path, report, moment=mid)
-        body = parse_body(source.body, source.body_line, path=path, locale=ctx.default_locale,
-                          report=report, moment=mid)  # fmt: skip
+                    moment.spec = salvage(doc.data, _fill_values(mid, ctx, body.sections))
+                    moment.complete = False
         main.sections = body.sections
         main.rationale, main.rationale_line = body.rationale, body.rationale_line
 
@@ -264,6 +264,20 @@ def load_moment(group: MomentFiles, ctx: Context) -> tuple[Moment | None, list[D
         check_spec(moment, ctx, report)
         check_data(moment, report)
     return moment, report.diagnostics
+
+
+def _fill_values(
+    mid: str, ctx: Context, sections: Iterable[tuple[Channel, str | None]]
+) -> dict[str, Any]:
+    """Neutral stand-ins for required keys that failed, so they cause no further diagnostics."""
+    channels = sorted({channel.value for channel, _variant in sections}) or ["email"]
+    return {
+        "title": mid,
+        "phase": next(iter(ctx.journey.phases)) if ctx.journey else "unknown",
+        "tone": next(iter(ctx.tones), "unknown"),
+        "trigger": {"event": "unknown", "source": "unknown"},
+        "channels": channels,
+    }
 
 
 def _slug(text: str) -> str:

@@ -1,14 +1,14 @@
 """Splitting a moment's Markdown body into the rationale and one copy section per channel.
 
-    Free Markdown here is the rationale, shown to stakeholders.
+Free Markdown here is the rationale, shown to stakeholders.
 
-    ## Email            <- a channel heading starts a copy section
-    Subject: ...        <- fields: `Name: value` lines right below the heading
-    Preheader: ...
+## Email            <- a channel heading starts a copy section
+Subject: ...        <- fields: `Name: value` lines right below the heading
+Preheader: ...
 
-    ### Tak for din ordre!   <- the body: Markdown with {{ variables }}
+### Tak for din ordre!   <- the body: Markdown with {{ variables }}
 
-    ## SMS [B]          <- the copy of variant B of an experiment
+## SMS [B]          <- the copy of variant B of an experiment
 """
 
 from __future__ import annotations
@@ -66,7 +66,9 @@ REQUIRED_FIELDS: dict[Channel, tuple[str, ...]] = {
 }
 ALL_FIELDS = sorted({f for fs in FIELDS.values() for f in fs})
 
-_HEADING = re.compile(r"^##[ \t]+(?P<name>[^\[\n]*?)[ \t]*(?:\[(?P<variant>[^\]\n]*)\])?[ \t]*#*[ \t]*$")
+_HEADING = re.compile(
+    r"^##[ \t]+(?P<name>[^\[\n]*?)[ \t]*(?:\[(?P<variant>[^\]\n]*)\])?[ \t]*#*[ \t]*$"
+)
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _FIELD = re.compile(r"^(?P<name>[A-Za-z][A-Za-z -]{0,20}?)[ \t]*:[ \t]*(?P<value>.*)$")
 _CHANNEL_NAMES = {
@@ -197,7 +199,11 @@ def _parse_section(
                 continue
             break  # an ordinary sentence with a colon: the body starts here
         value = match.group("value").strip()
-        col = lines[index].index(":") + 2 + (len(match.group("value")) - len(match.group("value").lstrip()))
+        col = (
+            lines[index].index(":")
+            + 2
+            + (len(match.group("value")) - len(match.group("value").lstrip()))
+        )
         fields[name] = CopyField(name, value, Position(first_line + index, col))
         index += 1
     while index < len(lines) and not lines[index].strip():

@@ -74,14 +74,14 @@ def read_text(file: Path, display: str, report: Report, moment: str | None = Non
         line = before.count(b"\n") + 1
         col = len(before) - (before.rfind(b"\n") + 1) + 1
         byte = raw[error.start]
-        report.add(
-            NOT_TEXT.id, display, Position(line, col),
-            f"byte 0x{byte:02x} is not valid UTF-8",
-            "save the file as UTF-8 (it looks like Latin-1 or Windows-1252)"
-            if 0x80 <= byte <= 0xFF and b"\x00" not in raw[:1024]
-            else "this does not look like a text file",
-            moment=moment,
-        )  # fmt: skip
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            hint = "save the file as UTF-8 (it is UTF-16)"
+        elif b"\x00" in raw[:1024]:
+            hint = "this does not look like a text file"
+        else:
+            hint = "save the file as UTF-8 (it looks like Latin-1 or Windows-1252)"
+        report.add(NOT_TEXT.id, display, Position(line, col),
+                   f"byte 0x{byte:02x} is not valid UTF-8", hint, moment=moment)  # fmt: skip
         return None
     if "\x00" in text:
         nul = text.index("\x00")

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..diagnostics import Report, Severity, rule, suggestion
+from ..diagnostics import Report, Severity, did_you_mean, rule, suggestion
 from ..yamlsource import YamlDocument, YamlProblem, load_yaml
 
 YAML_SYNTAX = rule(
@@ -101,6 +101,26 @@ def read_yaml(
     return doc
 
 
+def _data_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """The part of a pydantic error location that exists in the data.
+
+    pydantic adds the names of union members and validators ("str", "function-plain[...]") to
+    locations; they are dropped by following the location through the real data. The last part
+    is kept even when absent, because it names a missing key.
+    """
+    path: list[str | int] = []
+    current = data
+    for index, part in enumerate(loc):
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        elif index < len(loc) - 1 or isinstance(part, int) or "[" in part:
+            continue  # a pydantic-internal part, not in the data
+        path.append(part)
+    return tuple(path)
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -177,9 +197,9 @@ def report_validation_error(
     seen: set[tuple[tuple[str | int, ...], str]] = set()
     for item in error.errors(include_url=False):
         kind = item["type"]
-        # pydantic appends union member names ("str", "function-plain[...]") to the loc
-        loc = tuple(p for p in item["loc"] if isinstance(p, int) or "[" not in p)
-        loc = tuple(p for p in loc if p not in ("str", "int", "float", "bool", "list", "dict"))
+        loc = _data_path(doc.data, item["loc"])
+        if not loc and kind in ("extra_forbidden", "missing"):
+            continue
         full = prefix + loc
         if (loc, kind) in seen:
             continue
@@ -189,12 +209,16 @@ def report_validation_error(
         if kind == "extra_forbidden":
             key = str(loc[-1])
             allowed = _model_fields(model, loc[:-1])
-            report.add(
-                UNKNOWN_KEY.id, path, doc.key_pos(full),
-                f"unknown key {key!r}{suggestion(key, allowed)}",
-                f"allowed keys here: {', '.join(allowed)}" if allowed else "remove the key",
-                moment=moment,
-            )  # fmt: skip
+            best = did_you_mean(key, allowed)
+            close = f" (did you mean {best!r}?)" if best else ""
+            if best:
+                hint = f"rename it to {best!r}"
+            elif allowed:
+                hint = f"allowed keys here: {', '.join(allowed)}"
+            else:
+                hint = "remove the key"
+            report.add(UNKNOWN_KEY.id, path, doc.key_pos(full),
+                       f"unknown key {key!r}{close}", hint, moment=moment)  # fmt: skip
         elif kind == "missing":
             parent = full[:-1]
             report.add(
@@ -269,7 +293,7 @@ def _type_hint(kind: str, value: Any) -> str:
     if kind == "list_type" and isinstance(value, str):
         return f"write a list: [{value}]"
     if kind in ("string_type",) and isinstance(value, bool):
-        return 'quote the value: yes/no/true/false are read as true or false unless quoted'
+        return "quote the value: yes/no/true/false are read as true or false unless quoted"
     if kind in ("string_type",) and isinstance(value, int | float):
         return f'quote the value to keep it as text: "{value}"'
     if kind in ("dict_type", "model_type", "model_attributes_type"):
@@ -278,8 +302,14 @@ def _type_hint(kind: str, value: Any) -> str:
 
 
 def _value_hint(kind: str, ctx: dict[str, Any]) -> str:
-    if kind in ("greater_than_equal", "less_than_equal"):
-        return f"allowed range: {ctx.get('ge', '')}..{ctx.get('le', '')}".replace("..", " to ")
+    if kind == "greater_than_equal":
+        return f"use a value of at least {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"use a value of at most {ctx.get('le')}"
+    if kind == "greater_than":
+        return f"use a value above {ctx.get('gt')}"
+    if kind == "less_than":
+        return f"use a value below {ctx.get('lt')}"
     if kind == "too_short":
         return "it must not be empty"
     if kind == "string_pattern_mismatch":

@@ -3,7 +3,7 @@
 Everything else (pages, artifacts, manifest, the JSON Schema for editors) is derived from it.
 """
 
-from .journey import Journey, Locale, Metric, Phase, Audience
+from .journey import Audience, Journey, Locale, Metric, Phase
 from .moment import (
     Channel,
     CopySection,

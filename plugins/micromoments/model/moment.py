@@ -187,9 +187,7 @@ class MomentSpec(_Strict):
     phase: str = Field(description="A phase id from moments/journey.yml.")
     status: Status = Field(Status.IDEA, description="idea, design, ready, live or retired.")
     owner: str = Field("", description="The team or person who owns the moment.")
-    audiences: list[str] = Field(
-        default_factory=list, description="Audience ids from journey.yml."
-    )
+    audiences: list[str] = Field(default_factory=list, description="Audience ids from journey.yml.")
     tags: list[str] = Field(default_factory=list, description="Free tags for search and filters.")
     priority: Priority | None = Field(None, description="{impact: 1-5, effort: 1-5}.")
     feeling: str = Field("", description="The feeling the moment should leave, in one word.")
@@ -293,11 +291,12 @@ class Moment:
     translations: dict[str, Translation] = field(default_factory=dict)
     missing_locales: list[str] = field(default_factory=list)
     source_hash: str = ""
+    complete: bool = True  # False when parts of the front-matter failed validation
 
     @property
     def ok(self) -> bool:
-        """True when the front-matter validated and the moment can be rendered."""
-        return self.spec is not None
+        """True when the whole front-matter validated (the spec is not a salvaged part)."""
+        return self.spec is not None and self.complete
 
     @property
     def title(self) -> str:

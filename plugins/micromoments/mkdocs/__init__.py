@@ -1,0 +1,1 @@
+"""The MkDocs adapter: turns a loaded catalog into generated pages and copies the artifacts."""
