@@ -140,6 +140,11 @@ class DataField(_Strict):
     fields: dict[str, DataField] | None = Field(
         None, description="For an object: its fields, used as {{ var.field }}."
     )
+    merge_tags: dict[Literal["liquid", "handlebars", "mailchimp", "jinja"], str] = Field(
+        default_factory=dict,
+        description="The variable's name in an ESP where it differs, e.g. "
+        "{mailchimp: FNAME, liquid: customer.first_name}.",
+    )
 
     def children(self) -> dict[str, DataField]:
         """The fields of one item (list) or of the object, or nothing."""

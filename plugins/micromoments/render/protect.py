@@ -19,7 +19,7 @@ from ..diagnostics import Position
 
 SlotKind = Literal["var", "if", "elif", "else", "endif", "for", "endfor"]
 
-TOKEN = re.compile(r"MMSLOT(\d{4})X")
+TOKEN = re.compile(r"MMSLOT\d{4}X")
 _TAG = re.compile(r"\{\{-?\s*(?P<expr>.*?)\s*-?\}\}|\{%-?\s*(?P<stmt>.*?)\s*-?%\}|\{#.*?#\}", re.S)
 _PATH = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
 _IF = re.compile(rf"^(?P<kw>if|elif)\s+(?P<neg>not\s+)?(?P<path>{_PATH})$")
@@ -66,8 +66,14 @@ class Slots:
     def __init__(self) -> None:
         self.slots: dict[str, Slot] = {}
 
-    def protect(self, source: str) -> Protected:
-        """Replace every tag in ``source`` (already validated by copytemplate) with a token."""
+    def protect(self, source: str, *, join_lines: bool = False) -> Protected:
+        """Replace every tag in ``source`` (already validated by copytemplate) with a token.
+
+        With ``join_lines`` (for plain-text messages), a control tag alone on its line takes
+        the line with it: its token moves to the end of the previous line. Engines disagree on
+        the whitespace around such lines (Handlebars drops "standalone" lines, Jinja and Liquid
+        keep them); joined, every dialect prints the same text.
+        """
         local: dict[str, Slot] = {}
 
         def replace(match: re.Match[str]) -> str:
@@ -83,7 +89,10 @@ class Slots:
             self.slots[slot.token] = slot
             return slot.token
 
-        return Protected(_TAG.sub(replace, source), local)
+        text = _TAG.sub(replace, source)
+        if join_lines:
+            text = _join_control_lines(text, local)
+        return Protected(text, local)
 
     def _slot(self, match: re.Match[str], alone: bool) -> Slot:
         tok = token(len(self.slots) + 1)
@@ -102,6 +111,29 @@ class Slots:
             return Slot(tok, "for", _var(found.group("path")), target=found.group("target"),
                         block=alone)  # fmt: skip
         raise ValueError(f"tag outside the copy subset: {match.group(0)!r}")
+
+
+def _join_control_lines(text: str, slots: dict[str, Slot]) -> str:
+    """Remove standalone control lines, moving each token to the start of the next line.
+
+    "Hej\n{% if x %}\nFølg\n{% endif %}\nTak" becomes "Hej\n{% if x %}Følg\n{% endif %}Tak":
+    the control lines vanish in every engine. A control line at the very end keeps a line of
+    its own plus a newline, so Handlebars treats it as standalone too; engines then differ only
+    in trailing whitespace.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    pending = ""  # control tokens waiting for the next line
+    for line in lines:
+        stripped = line.strip()
+        if stripped and all(slots[t].kind != "var" for t in TOKEN.findall(stripped)) and not TOKEN.sub("", stripped):
+            pending += stripped
+            continue
+        out.append(pending + line)
+        pending = ""
+    if pending:
+        out.extend([pending, ""])
+    return "\n".join(out)
 
 
 def _var(path: str) -> Var:
