@@ -60,5 +60,9 @@ schemas: install
 docs-rules: install
 	$(BIN)/micromoments rules --format markdown > docs/rules.md
 
+## update-caniemail: refresh the pinned caniemail snapshot (npm package caniemail, MIT)
+update-caniemail:
+	tools/update_caniemail.sh 2.0.2
+
 clean:
 	rm -rf site dist .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/screenshots

@@ -192,3 +192,39 @@ def test_rule_severity_can_be_configured(project: Project) -> None:
     assert "MM122" not in rules_of(project.diagnostics(rules={"MM122": "off"}))
     raised = project.diagnostics(rules={"MM122": "error"})
     assert [d.severity.label for d in raised if d.rule == "MM122"] == ["error"]
+
+
+def test_translation_overrides_examples_and_fallbacks(project: Project) -> None:
+    project.moment(VALID.replace("locales: [da]", "locales: [da, en]"))
+    text = (
+        "---\ntitle: Order confirmation\ndata:\n  first_name: {fallback: there, example: Emma}\n---\n\n"
+        "## Email\n\nSubject: Thanks, {{ first_name }}\n\nHi\n\n## SMS\n\nSee it: {{ order_url }}\n"
+    )
+    project.write("moments/order-confirmation.en.md", text)
+    catalog = project.load()
+    assert catalog.report.sorted() == []
+    moment = catalog.moments["order-confirmation"]
+    assert moment.data_in("en")["first_name"].fallback == "there"
+    assert moment.data_in("en")["first_name"].example == "Emma"
+    assert moment.data_in("da")["first_name"].example == "Mette"
+
+
+def test_translation_data_for_an_undeclared_or_mistyped_variable(project: Project) -> None:
+    project.moment(VALID.replace("locales: [da]", "locales: [da, en]"))
+    text = (
+        "---\ndata:\n  firstname: {fallback: there}\n  order_url: {example: not-a-url}\n---\n\n"
+        "## Email\n\nSubject: Thanks\n\nHi\n\n## SMS\n\nSee it: {{ order_url }}\n"
+    )
+    project.write("moments/order-confirmation.en.md", text)
+    found = project.diagnostics()
+    assert where(found, "MM201") == [pos_of(text, "firstname")]
+    assert where(found, "MM206") == [pos_of(text, "not-a-url")]
+    assert {d.path for d in found if d.rule in ("MM201", "MM206")} == {"moments/order-confirmation.en.md"}
+
+
+def test_broken_declaration_gives_no_follow_on_errors(project: Project) -> None:
+    text = VALID.replace('example: Mette, fallback: ""', 'example: Mette, description: Navn, eller kaldenavn, fallback: ""')
+    project.moment(text)
+    found = project.diagnostics()
+    assert rules_of(found) == {"MM102"}
+    assert "comma" in next(d.hint for d in found if d.rule == "MM102")

@@ -63,6 +63,14 @@ class ProjectConfig(BaseModel):
             out[str(key)] = Severity.parse(str(level))
         return out
 
+    @field_validator("clients")
+    @classmethod
+    def _known_clients(cls, value: list[str]) -> list[str]:
+        from .clients.data import load_dataset
+
+        load_dataset().resolve_clients(value)  # ValueError with a did-you-mean
+        return value
+
     @property
     def moments_path(self) -> Path:
         """Absolute path of the moments folder."""

@@ -3,6 +3,6 @@
 Importing this package registers every rule (for the docs, the CLI and the configuration).
 """
 
-from . import data, spec
+from . import clients, data, spec
 
-__all__ = ["data", "spec"]
+__all__ = ["clients", "data", "spec"]

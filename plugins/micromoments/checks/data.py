@@ -10,7 +10,7 @@ from typing import Any
 from .. import copytemplate
 from ..diagnostics import Position, Report, Severity, rule, suggestion
 from ..model import DataField, Moment
-from ..model.moment import CopySection
+from ..model.moment import CopySection, Translation
 
 UNDECLARED = rule(
     "MM201", "undeclared-variable", Severity.ERROR, "data",
@@ -126,6 +126,9 @@ def check_data(moment: Moment, report: Report) -> None:
         return
     mid = moment.id
     used: set[str] = set()
+    # variables whose declaration failed validation were reported already; not "undeclared"
+    raw = moment.yaml.data.get("data") if moment.yaml and isinstance(moment.yaml.data, dict) else None
+    broken = set(raw) - set(spec.data) if isinstance(raw, dict) else set()
     for piece in copy_pieces(moment):
         parsed = copytemplate.parse(piece.text)
         for problem in parsed.problems:
@@ -134,8 +137,22 @@ def check_data(moment: Moment, report: Report) -> None:
                        problem.message, problem.hint, moment=mid)  # fmt: skip
         for use in copytemplate.variables(parsed.nodes):
             used.add(use.root)
-            _check_use(use, piece, spec.data, report, mid)
+            if use.root not in broken:
+                _check_use(use, piece, spec.data, report, mid)
         _check_shapes(parsed.nodes, piece, spec.data, report, mid)
+    for locale, translation in moment.translations.items():
+        for name in translation.spec.data:
+            if name not in spec.data and translation.yaml is not None:
+                report.add(
+                    UNDECLARED.id, translation.path, translation.yaml.key_pos(("data", name)),
+                    f"{name!r} is not declared under `data:` in {moment.path}"
+                    f"{suggestion(name, spec.data)}",
+                    "a translation may only give examples and fallbacks of declared variables",
+                    moment=mid,
+                )  # fmt: skip
+        if locale != moment.default_locale:
+            for name, declared in moment.data_in(locale).items():
+                _check_examples(moment, ("data", name), declared, report, translation)
     for name, declared in spec.data.items():
         if name not in used:
             report.add(
@@ -228,16 +245,31 @@ def _check_shapes(
 
 
 def _check_examples(
-    moment: Moment, path: tuple[str | int, ...], declared: DataField, report: Report
+    moment: Moment,
+    path: tuple[str | int, ...],
+    declared: DataField,
+    report: Report,
+    translation: Translation | None = None,
 ) -> None:
+    file = translation.path if translation else moment.path
+
+    def pos(*parts: str | int) -> Position:
+        if translation is not None and translation.yaml is not None:
+            return translation.yaml.pos(tuple(parts))
+        return moment.pos(*parts)
+
     for key in ("example", "fallback"):
         value = getattr(declared, key)
         if value is None:
             continue
+        if translation is not None:
+            words = translation.spec.data.get(str(path[-1]))
+            if words is None or getattr(words, key) is None:
+                continue  # not overridden here: checked in the main file
         if declared.type == "list" and isinstance(value, list) and declared.items:
             for i, item in enumerate(value):
                 if not isinstance(item, dict):
-                    report.add(EXAMPLE_TYPE.id, moment.path, moment.pos(*path, key, i),
+                    report.add(EXAMPLE_TYPE.id, file, pos(*path, key, i),
                                f"item {i + 1} of the {key} of {path[-1]!r} is not a mapping",
                                "write each item as {field: value, ...}",
                                moment=moment.id)  # fmt: skip
@@ -245,19 +277,20 @@ def _check_examples(
                 for name, child in declared.items.items():
                     if not type_matches(child.type, item.get(name)):
                         report.add(
-                            EXAMPLE_TYPE.id, moment.path, moment.pos(*path, key, i, name),
+                            EXAMPLE_TYPE.id, file, pos(*path, key, i, name),
                             f"{path[-1]}[{i}].{name} is {item.get(name)!r}, not a {child.type}",
                             moment=moment.id,
                         )  # fmt: skip
             continue
         if not type_matches(declared.type, value):
             report.add(
-                EXAMPLE_TYPE.id, moment.path, moment.pos(*path, key),
+                EXAMPLE_TYPE.id, file, pos(*path, key),
                 f"the {key} of {path[-1]!r} is {value!r}, which is not a {declared.type}",
                 _example_hint(declared.type), moment=moment.id,
             )  # fmt: skip
-    for name, child in (declared.fields or {}).items():
-        _check_examples(moment, (*path, "fields", name), child, report)
+    if translation is None:
+        for name, child in (declared.fields or {}).items():
+            _check_examples(moment, (*path, "fields", name), child, report)
 
 
 def _example_hint(kind: str) -> str:

@@ -101,6 +101,12 @@ def read_yaml(
     return doc
 
 
+def _in_flow_mapping(doc: YamlDocument, path: tuple[str | int, ...]) -> bool:
+    """True when the key sits on the same line as its mapping's start (written as {…})."""
+    parent = doc.pos(path[:-1])
+    return parent.line == doc.key_pos(path).line and parent.col < doc.key_pos(path).col
+
+
 def _data_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """The part of a pydantic error location that exists in the data.
 
@@ -213,6 +219,8 @@ def report_validation_error(
             close = f" (did you mean {best!r}?)" if best else ""
             if best:
                 hint = f"rename it to {best!r}"
+            elif " " in key and _in_flow_mapping(doc, full):
+                hint = "a comma inside {…} separates entries: quote a value that contains a comma"
             elif allowed:
                 hint = f"allowed keys here: {', '.join(allowed)}"
             else:

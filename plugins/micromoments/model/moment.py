@@ -221,7 +221,14 @@ class MomentSpec(_Strict):
     experiment: Experiment | None = Field(None, description="An A/B test of the copy.")
 
 
-TRANSLATABLE_KEYS = ("title", "summary", "feeling", "goals")
+TRANSLATABLE_KEYS = ("title", "summary", "feeling", "goals", "data")
+
+
+class DataWording(_Strict):
+    """A translation's own example and fallback for a variable (dates, prices, greetings)."""
+
+    example: Any = Field(None, description="The example in this locale.")
+    fallback: Any = Field(None, description="The fallback in this locale.")
 
 
 class TranslationSpec(_Strict):
@@ -231,6 +238,11 @@ class TranslationSpec(_Strict):
     summary: str | None = None
     feeling: str | None = None
     goals: Goals | None = None
+    data: dict[str, DataWording] = Field(
+        default_factory=dict,
+        description="Per-variable example and fallback in this locale, e.g. "
+        "{first_name: {fallback: there}}.",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +337,20 @@ class Moment:
         """The summary in ``locale``."""
         override = self.translation(locale).spec.summary
         return override if override is not None else (self.spec.summary if self.spec else "")
+
+    def data_in(self, locale: str) -> dict[str, DataField]:
+        """The data contract with the locale's own examples and fallbacks applied."""
+        data = self.spec.data if self.spec else {}
+        wording = self.translations[locale].spec.data if locale in self.translations else {}
+        if not wording:
+            return dict(data)
+        merged = dict(data)
+        for name, words in wording.items():
+            if name in merged:
+                update = {k: v for k, v in (("example", words.example), ("fallback", words.fallback))
+                          if v is not None}  # fmt: skip
+                merged[name] = merged[name].model_copy(update=update)
+        return merged
 
     def section(
         self, locale: str, channel: Channel, variant: str | None = None

@@ -1,0 +1,1 @@
+"""Writing artifacts: files, manifests, .eml messages and zips, swapped in atomically."""
