@@ -10,8 +10,8 @@ import jinja2.sandbox
 import liquid
 import pybars
 import pytest
-from mailchimp_engine import render as mailchimp_render
 
+from mailchimp_engine import render as mailchimp_render
 from micromoments.model import DataField
 from micromoments.render.dialects import mailchimp_tags, render_slots
 from micromoments.render.fill import Filler, missing_values, sample_values
@@ -20,9 +20,13 @@ from micromoments.render.protect import Slots, substitute
 DATA = {
     "first_name": DataField(type="string", source="CRM", example="Mette", fallback="der"),
     "order_number": DataField(type="string", source="Webshop", example="100234", required=True),
-    "order_url": DataField(type="url", source="Webshop", example="https://x.example/o?a=1&b=2", required=True),
+    "order_url": DataField(
+        type="url", source="Webshop", example="https://x.example/o?a=1&b=2", required=True
+    ),
     "points": DataField(type="integer", source="CRM", example=120, fallback=0),
-    "note": DataField(type="string", source="CRM", example="Ring <på> \"døren\"", fallback="Ingen 'note'"),
+    "note": DataField(
+        type="string", source="CRM", example='Ring <på> "døren"', fallback="Ingen 'note'"
+    ),
     "tracking_url": DataField(type="url", source="Carrier", example="https://track.example/1"),
     "pickup": DataField(type="string", source="Carrier", example="Netto, Vestergade"),
 }
@@ -35,7 +39,7 @@ LOOP_DATA = {
 }  # fmt: skip
 
 COPY = (
-    "Hej {{ first_name }}, ordre {{ order_number }}. <a href=\"{{ order_url }}\">se</a>\n"
+    'Hej {{ first_name }}, ordre {{ order_number }}. <a href="{{ order_url }}">se</a>\n'
     "Point: {{ points }}. Note: {{ note }}\n"
     "{% if tracking_url %}Følg: {{ tracking_url }}{% elif pickup %}Hent: {{ pickup }}{% else %}Snart.{% endif %}\n"
     "{% if not first_name %}Hej!{% endif %}{% if points %}Du har point.{% endif %}\n"
@@ -44,11 +48,16 @@ BLOCK_COPY = (
     "Hej {{ first_name }}\n{% if tracking_url %}\nFølg: {{ tracking_url }}\n{% else %}\nSnart.\n{% endif %}\n"
     "{% for line in order_lines %}\n- {{ line.title }}\n{% endfor %}\nTak."
 )
-LOOP_COPY = COPY + "{% for line in order_lines %}- {{ line.quantity }} x {{ line.title }} ({{ first_name }})\n{% endfor %}\nTak."
+LOOP_COPY = (
+    COPY
+    + "{% for line in order_lines %}- {{ line.quantity }} x {{ line.title }} ({{ first_name }})\n{% endfor %}\nTak."
+)
 
 
 def jinja_render(template: str, values: dict[str, Any], escape: bool) -> str:
-    env = jinja2.sandbox.SandboxedEnvironment(autoescape=escape, undefined=jinja2.ChainableUndefined)
+    env = jinja2.sandbox.SandboxedEnvironment(
+        autoescape=escape, undefined=jinja2.ChainableUndefined
+    )
     return env.from_string(template).render(**values)
 
 
@@ -62,7 +71,9 @@ def handlebars_render(template: str, values: dict[str, Any], escape: bool) -> st
 
 def mailchimp(template: str, values: dict[str, Any], escape: bool) -> str:
     tags = mailchimp_tags(DATA)
-    return mailchimp_render(template, {tags[k]: v for k, v in values.items() if k in tags}, escape=escape)
+    return mailchimp_render(
+        template, {tags[k]: v for k, v in values.items() if k in tags}, escape=escape
+    )
 
 
 ENGINES = {"jinja": jinja_render, "liquid": liquid_render, "handlebars": handlebars_render,
@@ -75,7 +86,13 @@ def variants() -> list[dict[str, Any]]:
     return [
         sample_values(LOOP_DATA),
         missing_values(LOOP_DATA),
-        {**sample_values(LOOP_DATA), "first_name": "", "points": 0, "tracking_url": "", "pickup": None},
+        {
+            **sample_values(LOOP_DATA),
+            "first_name": "",
+            "points": 0,
+            "tracking_url": "",
+            "pickup": None,
+        },
         {**sample_values(LOOP_DATA), "tracking_url": None, "note": "<script>alert(1)</script>"},
     ]
 
@@ -135,7 +152,7 @@ def test_mailchimp_cannot_loop() -> None:
 
 
 def test_liquid_cannot_hold_both_quotes() -> None:
-    data = {"x": DataField(type="string", source="CRM", fallback="it's \"odd\"")}
+    data = {"x": DataField(type="string", source="CRM", fallback='it\'s "odd"')}
     protected = Slots().protect("{{ x }}")
     rendered = render_slots(protected.slots, data, "liquid", html=True)
     assert "both" in rendered.problems[0].message
@@ -143,7 +160,17 @@ def test_liquid_cannot_hold_both_quotes() -> None:
 
 
 def test_merge_tag_overrides() -> None:
-    data = {"first_name": DataField(type="string", source="CRM", merge_tags={"mailchimp": "FNAME", "liquid": "customer.first_name"})}
+    data = {
+        "first_name": DataField(
+            type="string",
+            source="CRM",
+            merge_tags={"mailchimp": "FNAME", "liquid": "customer.first_name"},
+        )
+    }
     protected = Slots().protect("{{ first_name }}")
-    assert list(render_slots(protected.slots, data, "mailchimp", html=True).syntax.values()) == ["*|FNAME|*"]
-    assert list(render_slots(protected.slots, data, "liquid", html=False).syntax.values()) == ["{{ customer.first_name }}"]
+    assert list(render_slots(protected.slots, data, "mailchimp", html=True).syntax.values()) == [
+        "*|FNAME|*"
+    ]
+    assert list(render_slots(protected.slots, data, "liquid", html=False).syntax.values()) == [
+        "{{ customer.first_name }}"
+    ]

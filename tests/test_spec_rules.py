@@ -219,11 +219,16 @@ def test_translation_data_for_an_undeclared_or_mistyped_variable(project: Projec
     found = project.diagnostics()
     assert where(found, "MM201") == [pos_of(text, "firstname")]
     assert where(found, "MM206") == [pos_of(text, "not-a-url")]
-    assert {d.path for d in found if d.rule in ("MM201", "MM206")} == {"moments/order-confirmation.en.md"}
+    assert {d.path for d in found if d.rule in ("MM201", "MM206")} == {
+        "moments/order-confirmation.en.md"
+    }
 
 
 def test_broken_declaration_gives_no_follow_on_errors(project: Project) -> None:
-    text = VALID.replace('example: Mette, fallback: ""', 'example: Mette, description: Navn, eller kaldenavn, fallback: ""')
+    text = VALID.replace(
+        'example: Mette, fallback: ""',
+        'example: Mette, description: Navn, eller kaldenavn, fallback: ""',
+    )
     project.moment(text)
     found = project.diagnostics()
     assert rules_of(found) == {"MM102"}

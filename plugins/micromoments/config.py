@@ -13,7 +13,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .diagnostics import RULES, Severity
+from .diagnostics import Severity
 
 Dialect = Literal["liquid", "handlebars", "mailchimp", "jinja"]
 DIALECTS: tuple[Dialect, ...] = ("liquid", "handlebars", "mailchimp", "jinja")
@@ -88,9 +88,10 @@ class ProjectConfig(BaseModel):
 
     def unknown_rules(self) -> list[str]:
         """Configured rule ids that no rule declares (typos in mkdocs.yml)."""
-        from . import checks  # noqa: F401 - registers every rule
+        from .allrules import all_rules
 
-        return [r for r in self.rules if r not in RULES]
+        known = all_rules()
+        return [r for r in self.rules if r not in known]
 
 
 def config_from_mapping(

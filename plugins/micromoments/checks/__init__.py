@@ -3,6 +3,7 @@
 Importing this package registers every rule (for the docs, the CLI and the configuration).
 """
 
-from . import clients, data, spec
+from ..results import data as results_data
+from . import clients, data, push, sms, spec, tone
 
-__all__ = ["clients", "data", "spec"]
+__all__ = ["clients", "data", "push", "results_data", "sms", "spec", "tone"]

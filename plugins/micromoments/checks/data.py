@@ -127,7 +127,9 @@ def check_data(moment: Moment, report: Report) -> None:
     mid = moment.id
     used: set[str] = set()
     # variables whose declaration failed validation were reported already; not "undeclared"
-    raw = moment.yaml.data.get("data") if moment.yaml and isinstance(moment.yaml.data, dict) else None
+    raw = (
+        moment.yaml.data.get("data") if moment.yaml and isinstance(moment.yaml.data, dict) else None
+    )
     broken = set(raw) - set(spec.data) if isinstance(raw, dict) else set()
     for piece in copy_pieces(moment):
         parsed = copytemplate.parse(piece.text)

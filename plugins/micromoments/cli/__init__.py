@@ -9,6 +9,7 @@ import click
 from .. import __version__
 from .check import check
 from .new import new
+from .results_cmd import results
 from .schema_cmd import rules, schema
 
 
@@ -22,6 +23,7 @@ cli.add_command(check)
 cli.add_command(new)
 cli.add_command(schema)
 cli.add_command(rules)
+cli.add_command(results)
 
 
 def main(argv: list[str] | None = None) -> int:

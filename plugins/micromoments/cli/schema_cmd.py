@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from .. import checks  # noqa: F401 - registers every rule
-from ..diagnostics import RULES
+from ..allrules import all_rules
 from ..rules_doc import rules_markdown
 from ..schema import SCHEMAS, render_schema, write_schemas
 
@@ -49,7 +48,7 @@ def schema(out: Path, print_name: str | None) -> int:
 )
 def rules(fmt: str) -> int:
     """List every rule with its id, default severity and summary."""
-    ordered = sorted(RULES.values(), key=lambda r: r.id)
+    ordered = sorted(all_rules().values(), key=lambda r: r.id)
     if fmt == "json":
         click.echo(json.dumps([{"id": r.id, "name": r.name, "severity": r.severity.label,
                                 "family": r.family, "summary": r.summary} for r in ordered],

@@ -14,12 +14,14 @@ from pydantic import BaseModel, ValidationError
 
 from ..checks.data import check_data
 from ..checks.spec import UNKNOWN_LOCALE, check_spec
+from ..checks.tone import check_tone
 from ..config import ProjectConfig
 from ..context import Context
 from ..diagnostics import FILE, Diagnostic, Position, Report, Severity, rule
 from ..layouts import available_layouts
 from ..model import Channel, Journey, Moment, MomentSpec, Tones, Translation
 from ..model.moment import TRANSLATABLE_KEYS, TranslationSpec
+from ..results.data import check_kpis
 from .salvage import salvage
 from .sections import parse_body
 from .source import read_text, split_front_matter
@@ -263,6 +265,8 @@ def load_moment(group: MomentFiles, ctx: Context) -> tuple[Moment | None, list[D
     if moment.spec is not None:
         check_spec(moment, ctx, report)
         check_data(moment, report)
+        check_kpis(moment, ctx, report)
+        check_tone(moment, ctx, report)
     return moment, report.diagnostics
 
 

@@ -199,11 +199,7 @@ def _parse_section(
                 continue
             break  # an ordinary sentence with a colon: the body starts here
         value = match.group("value").strip()
-        col = (
-            lines[index].index(":")
-            + 2
-            + (len(match.group("value")) - len(match.group("value").lstrip()))
-        )
+        col = match.start("value") + 1
         fields[name] = CopyField(name, value, Position(first_line + index, col))
         index += 1
     while index < len(lines) and not lines[index].strip():

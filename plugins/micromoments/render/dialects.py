@@ -69,7 +69,9 @@ class _Walk:
     conditions: list[str] = field(default_factory=list)  # the closer each open `if` needs
 
 
-def resolve(path: tuple[str, ...], loops: list[Loop], data: Mapping[str, DataField]) -> DataField | None:
+def resolve(
+    path: tuple[str, ...], loops: list[Loop], data: Mapping[str, DataField]
+) -> DataField | None:
     """The declaration behind a variable path, looking through the loops around it."""
     head, *rest = path
     current: DataField | None = None
@@ -193,7 +195,17 @@ class LiquidWriter:
         if declared is not None and declared.type in _NUMERIC:
             # Liquid's `default` keeps 0; the shared semantics treat 0 as missing
             test = self._test(name, declared)
-            return "{% if " + test + " %}{{ " + name + escape + " }}{% else %}{{ " + literal + escape + " }}{% endif %}"
+            return (
+                "{% if "
+                + test
+                + " %}{{ "
+                + name
+                + escape
+                + " }}{% else %}{{ "
+                + literal
+                + escape
+                + " }}{% endif %}"
+            )
         return "{{ " + name + f" | default: {literal}" + escape + " }}"
 
     def _test(self, name: str, declared: DataField | None) -> str:
@@ -401,7 +413,9 @@ def render_slots(
     return out
 
 
-def _one(slot: Slot, w: DialectWriter, walk: _Walk, data: Mapping[str, DataField], *, html: bool) -> str:
+def _one(
+    slot: Slot, w: DialectWriter, walk: _Walk, data: Mapping[str, DataField], *, html: bool
+) -> str:
     if slot.kind == "var":
         assert slot.var is not None
         return w.var(slot.var, resolve(slot.var.path, walk.loops, data), walk, html=html)
@@ -433,4 +447,3 @@ def _one(slot: Slot, w: DialectWriter, walk: _Walk, data: Mapping[str, DataField
     if walk.loops:
         walk.loops.pop()
     return text
-

@@ -126,7 +126,11 @@ def _join_control_lines(text: str, slots: dict[str, Slot]) -> str:
     pending = ""  # control tokens waiting for the next line
     for line in lines:
         stripped = line.strip()
-        if stripped and all(slots[t].kind != "var" for t in TOKEN.findall(stripped)) and not TOKEN.sub("", stripped):
+        if (
+            stripped
+            and all(slots[t].kind != "var" for t in TOKEN.findall(stripped))
+            and not TOKEN.sub("", stripped)
+        ):
             pending += stripped
             continue
         out.append(pending + line)

@@ -39,7 +39,9 @@ def build_eml(
     moment_id: str,
 ) -> bytes:
     """multipart/alternative with the plain text first (RFC 2046 5.1.4), then the HTML."""
-    digest = hashlib.sha256(f"{moment_id}\0{locale}\0{subject}\0{text}\0{html}".encode()).hexdigest()
+    digest = hashlib.sha256(
+        f"{moment_id}\0{locale}\0{subject}\0{text}\0{html}".encode()
+    ).hexdigest()
     message = EmailMessage(policy=SMTP)
     message["Subject"] = subject
     message["From"] = Address(envelope.sender_name, addr_spec=envelope.sender_email)
