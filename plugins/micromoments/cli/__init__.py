@@ -7,8 +7,10 @@ import sys
 import click
 
 from .. import __version__
+from .build_cmd import build
 from .check import check
 from .new import new
+from .preview_cmd import preview, send
 from .results_cmd import results
 from .schema_cmd import rules, schema
 
@@ -20,6 +22,9 @@ def cli() -> None:
 
 
 cli.add_command(check)
+cli.add_command(build)
+cli.add_command(preview)
+cli.add_command(send)
 cli.add_command(new)
 cli.add_command(schema)
 cli.add_command(rules)

@@ -1,0 +1,235 @@
+"""Building a catalog: load, render, check and package every moment.
+
+This is the one entry point the CLI and the MkDocs plugin share. Per-moment work (render,
+checks, previews, production modules, artifacts) depends only on the moment and the shared
+inputs, so it is cached by content hash across rebuilds (``mkdocs serve``) and can run in
+parallel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .checks.render_checks import check_renditions
+from .config import Dialect, ProjectConfig
+from .context import Context
+from .diagnostics import Diagnostic, Report, Severity
+from .load import load_catalog
+from .load.loader import Catalog
+from .model import Moment
+from .render.brand import Brand, load_brand
+from .render.dialects import UNEXPRESSIBLE, render_slots
+from .render.fill import SCENARIOS, Filler
+from .render.moment import render_moment
+from .render.outputs import Rendition
+from .render.protect import substitute
+from .write.artifacts import catalog_json, moment_artifacts
+from .write.zips import deterministic_zip
+
+Key = tuple[str, str | None]  # (locale, variant)
+
+
+@dataclass
+class MomentBuild:
+    """Everything built for one moment."""
+
+    moment: Moment
+    renditions: dict[Key, Rendition] = field(default_factory=dict)
+    previews: dict[tuple[str, str | None, str], Rendition] = field(default_factory=dict)
+    production: dict[Key, Rendition] = field(default_factory=dict)
+    artifacts: dict[str, bytes] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def rendered(self) -> bool:
+        """True when the moment produced modules (its spec had no errors)."""
+        return bool(self.renditions)
+
+
+@dataclass
+class CatalogBuild:
+    """The whole build: the catalog, each moment's build, and every diagnostic."""
+
+    catalog: Catalog
+    brand: Brand
+    dialect: Dialect
+    moments: dict[str, MomentBuild] = field(default_factory=dict)
+    report: Report = field(default_factory=Report)
+    artifacts: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def has_errors(self) -> bool:
+        """True when any diagnostic is an error."""
+        return self.report.has_errors
+
+
+class BuildCache:
+    """Moment builds by content hash, kept across rebuilds of ``mkdocs serve``."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, MomentBuild] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> MomentBuild | None:
+        """The cached build for ``key``, counting hits and misses."""
+        found = self.entries.get(key)
+        if found is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return found
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget builds of moments that no longer exist (or changed)."""
+        self.entries = {k: v for k, v in self.entries.items() if k in keys}
+
+
+def _fingerprint(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(json.dumps(part, sort_keys=True, default=str).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _folder_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(file.relative_to(folder).as_posix().encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def build_catalog(
+    config: ProjectConfig,
+    *,
+    dialect: Dialect | None = None,
+    cache: BuildCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    only: set[str] | None = None,
+) -> CatalogBuild:
+    """Load, render, check and package every moment of the project (or ``only`` these ids)."""
+    catalog = load_catalog(config)
+    report = Report(config.rules)
+    brand = load_brand(config.templates_path, report, root=config.root)
+    chosen: Dialect = dialect or config.dialect
+    result = CatalogBuild(catalog=catalog, brand=brand, dialect=chosen, report=report)
+    report.extend(d for d in catalog.report if d.moment is None)
+    shared = _fingerprint(
+        config.model_dump(mode="json"),
+        chosen,
+        brand.model_dump(mode="json"),
+        catalog.context.journey.model_dump(mode="json") if catalog.context.journey else None,
+        {k: v.model_dump(mode="json") for k, v in catalog.context.tones.items()},
+        _folder_hash(config.templates_path),
+    )
+    keys: set[str] = set()
+    ordered = [m for m in catalog.ordered() if only is None or m.id in only]
+    for index, moment in enumerate(ordered):
+        loaded = [d for d in catalog.report if d.moment == moment.id]
+        key = _fingerprint(shared, moment.source_hash, [d.to_json() for d in loaded])
+        keys.add(key)
+        built = cache.get(key) if cache is not None else None
+        if built is None:
+            built = build_moment(moment, catalog.context, brand, chosen, loaded)
+            if cache is not None:
+                cache.entries[key] = built
+        built.moment = moment
+        result.moments[moment.id] = built
+        report.extend(built.diagnostics)
+        if progress is not None:
+            progress(index + 1, len(ordered))
+    if cache is not None:
+        cache.keep_only(keys)
+    result.artifacts = package(result)
+    return result
+
+
+def build_moment(
+    moment: Moment, ctx: Context, brand: Brand, dialect: Dialect, loaded: list[Diagnostic]
+) -> MomentBuild:
+    """Render, check and package one moment (its load diagnostics are ``loaded``)."""
+    built = MomentBuild(moment=moment, diagnostics=list(loaded))
+    if not moment.ok or any(d.severity is Severity.ERROR for d in loaded):
+        return built  # a broken spec gets a page with its diagnostics, but no modules
+    render = render_moment(moment, ctx, brand)
+    report = Report(ctx.config.rules)
+    report.extend(render.diagnostics)
+    for rendition in render.renditions:
+        key = (rendition.locale, rendition.variant)
+        built.renditions[key] = rendition
+        for scenario, values_of in SCENARIOS.items():
+            filler = Filler(rendition.slots, rendition.data, values_of(rendition.data))
+            built.previews[(rendition.locale, rendition.variant, scenario)] = preview(
+                rendition, filler
+            )
+        built.production[key] = production(rendition, dialect, moment, report)
+    check_renditions(moment, ctx, built.previews, report)
+    built.diagnostics.extend(report.diagnostics)
+    if not any(d.severity is Severity.ERROR for d in built.diagnostics):
+        built.artifacts = moment_artifacts(built, brand, dialect, ctx)
+    return built
+
+
+def preview(rendition: Rendition, filler: Filler) -> Rendition:
+    """The rendition with every token filled by ``filler``'s values."""
+    return rendition.transform(
+        html=lambda t: filler.fill(t, escape=True),
+        text=lambda t: filler.fill(t, escape=False),
+    )
+
+
+def production(rendition: Rendition, dialect: Dialect, moment: Moment, report: Report) -> Rendition:
+    """The rendition with merge tags of ``dialect``; what it cannot express is reported."""
+    as_html = render_slots(rendition.slots, rendition.data, dialect, html=True)
+    as_text = render_slots(rendition.slots, rendition.data, dialect, html=False)
+    seen: set[str] = set()
+    for problem in [*as_html.problems, *as_text.problems]:
+        if problem.message in seen:
+            continue
+        seen.add(problem.message)
+        report.add(UNEXPRESSIBLE.id, moment.path, moment.key_pos("channels"),
+                   f"{dialect}: {problem.message}", problem.hint, moment=moment.id)  # fmt: skip
+    return rendition.transform(
+        html=lambda t: substitute(t, as_html.syntax),
+        text=lambda t: substitute(t, as_text.syntax),
+    )
+
+
+def package(result: CatalogBuild) -> dict[str, bytes]:
+    """All artifacts: per-moment files, a zip per moment, the catalog zip and catalog.json."""
+    files: dict[str, bytes] = {}
+    for mid, built in result.moments.items():
+        if not built.artifacts:
+            continue
+        for name, data in built.artifacts.items():
+            files[f"{mid}/{name}"] = data
+        files[f"{mid}.zip"] = deterministic_zip(
+            {f"{mid}/{n}": d for n, d in built.artifacts.items()}
+        )
+    modules = {name: data for name, data in files.items() if not name.endswith(".zip")}
+    files["catalog.json"] = catalog_json(result)
+    modules["catalog.json"] = files["catalog.json"]
+    files["micromoments-modules.zip"] = deterministic_zip(modules)
+    return files
+
+
+def diagnostics_by_moment(result: CatalogBuild) -> Mapping[str, list[Diagnostic]]:
+    """Sorted diagnostics per moment id."""
+    out: dict[str, list[Diagnostic]] = {mid: [] for mid in result.moments}
+    for d in result.report.sorted():
+        if d.moment in out:
+            out[d.moment].append(d)
+    return out
+
+
+def json_bytes(value: Any) -> bytes:
+    """Stable, readable JSON."""
+    return (json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()

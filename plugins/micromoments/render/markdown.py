@@ -1,0 +1,669 @@
+"""Copy Markdown -> :class:`~.document.Document`, through markdown-it-py (CommonMark + tables).
+
+The copy has already been protected (template tags are slot tokens). Two CommonMark traps are
+handled before parsing, without shifting line numbers (so problems point at the right line):
+
+* A control tag alone on its line (``{% if x %}``, ``{% for … %}``, ``{% endfor %}``…) would be
+  a lazy continuation of the list item or paragraph above it. Each such line becomes a blank
+  line (it always separates blocks), or, between two table rows, a one-cell row that is taken out
+  again after parsing (a blank line would end the table). The controls are then put back into the
+  parsed tree by line number: between blocks, between list items or between table rows.
+* ``---`` right below a paragraph would turn the paragraph into a setext heading. Setext headings
+  are switched off, so ``---`` is always a divider and headings are always ``###``/``####``.
+
+A ``{% for %}`` … ``{% endfor %}`` pair around a whole list or table loops its items or body rows
+(one list, one table; not one per iteration). The first ``###`` is the headline (``h1``); other
+headings rank below it. Raw HTML is off: it stays literal text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token as MdToken
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+
+from .document import (
+    Align,
+    Block,
+    Button,
+    Code,
+    Control,
+    Divider,
+    Document,
+    Em,
+    Heading,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    ParagraphClass,
+    Problem,
+    Strong,
+    Table,
+    TableRow,
+    Text,
+    Token,
+    plain,
+)
+from .email import CONTROL_STRUCTURE, COPY_MARKUP
+from .protect import TOKEN, Protected
+
+PARAGRAPH_CLASSES: tuple[ParagraphClass, ...] = ("muted", "note")
+_CONTROL_KINDS = ("if", "elif", "else", "endif", "for", "endfor")
+_SPLIT = re.compile(r"(MMSLOT\d{4}X)")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    options = {"html": False, "linkify": False, "typographer": False}
+    md = MarkdownIt("commonmark", options).enable("table").disable("lheading")
+    return md.use(attrs_plugin).use(attrs_block_plugin)
+
+
+def parse_copy(protected: Protected) -> Document:
+    """Parse protected copy (tags already slot tokens) into a :class:`Document`."""
+    return _Parser(protected).run()
+
+
+# --- the tree under construction ---------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    start: int
+    value: Block | _Box | _Row
+
+
+@dataclass
+class _Box:
+    """A container being built: the document, a list, a list item or a table (body rows)."""
+
+    kind: Literal["doc", "list", "item", "table"]
+    start: int
+    children: list[_Entry] = field(default_factory=list)
+    controls: list[tuple[int, int, Control]] = field(default_factory=list)  # (index, line, c)
+    ordered: bool = False
+    number: int = 1
+    header: TableRow | None = None
+    align: tuple[Align, ...] = ()
+
+    def boxes(self) -> list[_Box]:
+        return [e.value for e in self.children if isinstance(e.value, _Box)]
+
+    def contains(self, line: int) -> bool:
+        """True when ``line`` lies between two of this box's children (or header and rows)."""
+        if self.kind == "doc":
+            return True
+        first = self.start if self.kind == "table" else min(
+            (e.start for e in self.children), default=self.start
+        )  # fmt: skip
+        return first < line and any(e.start > line for e in self.children)
+
+    def index(self, line: int) -> int:
+        """Where a control at ``line`` goes among the children."""
+        return sum(1 for e in self.children if e.start < line)
+
+
+@dataclass
+class _Placed:
+    line: int
+    control: Control
+
+
+class _Parser:
+    def __init__(self, protected: Protected) -> None:
+        self.protected = protected
+        self.problems: list[Problem] = []
+        self.control_lines: dict[int, Control] = {}
+        self.headings: list[Heading] = []  # as written (level 3 = ###), in document order
+        self.levels: dict[int, int] = {}
+
+    # --- entry point ---------------------------------------------------------------------------
+
+    def run(self) -> Document:
+        text = self._prepare(self.protected.text)
+        tokens = _parser().parse(text)
+        root = _Box("doc", 0)
+        self._blocks(tokens, 0, len(tokens), root)
+        self._place_controls(root)
+        self._heading_levels()
+        blocks = [b for b in self._finish(root) if not isinstance(b, ListItem | TableRow)]
+        return Document(tuple(blocks), tuple(dict.fromkeys(self.problems)))
+
+    def _prepare(self, text: str) -> str:
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            tok = line.strip()
+            slot = self.protected.slots.get(tok) if TOKEN.fullmatch(tok) else None
+            if slot is not None and slot.block and slot.kind in _CONTROL_KINDS:
+                self.control_lines[i] = Control(tok, slot.kind)
+        for i, control in self.control_lines.items():
+            in_table = _in_table(lines, i, self.control_lines)
+            lines[i] = f"| {control.token} |" if in_table else ""
+        return "\n".join(lines)
+
+    def problem(self, rule_id: str, line: int, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(rule_id, message, hint, line + 1, 1))
+
+    # --- blocks --------------------------------------------------------------------------------
+
+    def _blocks(
+        self, tokens: list[MdToken], i: int, end: int, box: _Box, note: bool = False
+    ) -> None:
+        while i < end:
+            t = tokens[i]
+            start = t.map[0] if t.map else 0
+            if t.type == "heading_open":
+                self._heading(t, tokens[i + 1], box)
+                i += 3
+            elif t.type == "paragraph_open":
+                self._paragraph(t, tokens[i + 1], box, note)
+                i += 3
+            elif t.type == "hr":
+                box.children.append(_Entry(start, Divider()))
+                i += 1
+            elif t.type in ("bullet_list_open", "ordered_list_open"):
+                close = _closing(tokens, i)
+                number = int(str(t.attrs.get("start", 1)))
+                lst = _Box("list", start, ordered=t.type == "ordered_list_open", number=number)
+                self._items(tokens, i + 1, close, lst)
+                box.children.append(_Entry(start, lst))
+                i = close + 1
+            elif t.type == "table_open":
+                close = _closing(tokens, i)
+                box.children.append(_Entry(start, self._table(tokens, i, close)))
+                i = close + 1
+            elif t.type == "blockquote_open":
+                close = _closing(tokens, i)
+                self._blocks(tokens, i + 1, close, box, note=True)
+                i = close + 1
+            elif t.type in ("fence", "code_block"):
+                inlines: list[Inline] = []
+                for n, line in enumerate(t.content.rstrip("\n").split("\n")):
+                    if n:
+                        inlines.append(LineBreak())
+                    inlines.append(Code(line))
+                box.children.append(_Entry(start, Paragraph(tuple(inlines))))
+                i += 1
+            else:  # html is off; anything else (a closing token we skipped) carries no text
+                i += 1
+
+    def _items(self, tokens: list[MdToken], i: int, end: int, lst: _Box) -> None:
+        while i < end:
+            t = tokens[i]
+            if t.type == "list_item_open":
+                close = _closing(tokens, i)
+                item = _Box("item", t.map[0] if t.map else 0)
+                self._blocks(tokens, i + 1, close, item)
+                lst.children.append(_Entry(item.start, item))
+                i = close + 1
+            else:
+                i += 1
+
+    def _heading(self, t: MdToken, inline: MdToken, box: _Box) -> None:
+        start = t.map[0] if t.map else 0
+        written = int(t.tag[1])
+        if written < 3:
+            self.problem(
+                COPY_MARKUP.id, start,
+                f"a level-{written} heading ({'#' * written}) in email copy",
+                "write the headline as ### and subheadings as ####; ## starts a channel section",
+            )  # fmt: skip
+        self._ignored_attrs(t, start, "a heading")
+        nodes, _ = self._inlines(inline)
+        heading = Heading(max(written, 3), tuple(nodes))
+        self.headings.append(heading)
+        box.children.append(_Entry(start, heading))
+
+    def _heading_levels(self) -> None:
+        """The first ``###`` is the headline (h1); the other headings rank below it by how
+        many ``#`` they have (h2, then h3), so the outline never skips a level."""
+        first = next((h for h in self.headings if h.level == 3), None)
+        rest = sorted({h.level for h in self.headings if h is not first})
+        rank = {written: min(2 + n, 3) for n, written in enumerate(rest)}
+        for h in self.headings:
+            self.levels[id(h)] = 1 if h is first else rank[h.level]
+
+    def _paragraph(self, t: MdToken, inline: MdToken, box: _Box, note: bool) -> None:
+        start = t.map[0] if t.map else 0
+        nodes, meta = self._inlines(inline)
+        special = self._special(nodes, meta, start)
+        if special is not None:
+            self._ignored_attrs(t, start, "a button or image")
+            box.children.extend(_Entry(start, b) for b in special)
+            return
+        classes: list[ParagraphClass] = ["note"] if note else []
+        for name in str(t.attrs.get("class", "")).split():
+            if name == "muted":
+                classes.append("muted")
+            elif name == "note":
+                classes.append("note")
+            else:
+                self.problem(
+                    COPY_MARKUP.id, start, f"unknown paragraph class {name!r} is ignored",
+                    "paragraphs take {.muted} (fine print) or {.note} (a highlighted note)",
+                )  # fmt: skip
+        for key in t.attrs:
+            if key != "class":
+                self.problem(COPY_MARKUP.id, start, f"attribute {key!r} on a paragraph is ignored")
+        if not nodes:
+            return
+        box.children.append(_Entry(start, Paragraph(tuple(nodes), tuple(dict.fromkeys(classes)))))
+
+    def _special(
+        self, nodes: list[Inline], meta: list[dict[str, str] | None], line: int
+    ) -> list[Block] | None:
+        """Buttons or an image when they are all the paragraph holds; else None."""
+        items = [(n, m) for n, m in zip(nodes, meta, strict=True) if _visible(n, m)]
+        if not items:
+            return None
+        if all(m is not None and m.get("_kind") == "image" for _, m in items) and len(items) == 1:
+            return [self._image(items[0][1] or {}, line)]
+        if all(m is not None and "button" in m.get("class", "").split() for _, m in items):
+            out: list[Block] = []
+            for node, m in items:
+                assert isinstance(node, Link) and m is not None
+                inner = m.get("_image")
+                if inner is not None:
+                    self.problem(COPY_MARKUP.id, line, "an image inside a button is not shown")
+                variant: Literal["primary", "secondary"] = (
+                    "secondary" if "secondary" in m["class"].split() else "primary"
+                )
+                self._ignored_classes(m, ("button", "secondary", "primary"), line, "a button")
+                out.append(Button(node.children, node.href, variant))
+            return out
+        return None
+
+    def _image(self, m: dict[str, str], line: int) -> Image:
+        width: int | None = None
+        raw = m.get("width")
+        if raw is not None:
+            digits = raw.removesuffix("px")
+            if digits.isdigit() and 0 < int(digits) <= 2000:
+                width = int(digits)
+            else:
+                self.problem(
+                    COPY_MARKUP.id, line, f"image width {raw!r} is not a number of pixels",
+                    "write {width=200}",
+                )  # fmt: skip
+        for key in m:
+            if key not in ("_kind", "src", "alt", "width", "href", "class"):
+                self.problem(COPY_MARKUP.id, line, f"attribute {key!r} on an image is ignored")
+        self._ignored_classes(m, (), line, "an image")
+        return Image(m["src"], m.get("alt", ""), width, m.get("href"), line + 1)
+
+    def _ignored_classes(
+        self, m: dict[str, str], known: Sequence[str], line: int, what: str
+    ) -> None:
+        for name in m.get("class", "").split():
+            if name not in known:
+                self.problem(COPY_MARKUP.id, line, f"class {name!r} on {what} is ignored")
+
+    def _ignored_attrs(self, t: MdToken, line: int, what: str) -> None:
+        for key, value in t.attrs.items():
+            self.problem(COPY_MARKUP.id, line, f"attribute {key}={value!r} on {what} is ignored")
+
+    def _table(self, tokens: list[MdToken], i: int, end: int) -> _Box:
+        opening = tokens[i].map
+        table = _Box("table", opening[0] if opening else 0)
+        rows: list[tuple[int, list[tuple[Inline, ...]], list[Align]]] = []
+        j = i
+        while j < end:
+            t = tokens[j]
+            if t.type == "tr_open":
+                row_line = t.map[0] if t.map else 0
+                cells: list[tuple[Inline, ...]] = []
+                aligns: list[Align] = []
+                k = j + 1
+                while tokens[k].type != "tr_close":
+                    if row_line in self.control_lines:
+                        pass  # a control line between rows; placed again by _place_controls
+                    elif tokens[k].type in ("th_open", "td_open"):
+                        style = str(tokens[k].attrs.get("style", ""))
+                        aligns.append(_align(style))
+                        nodes, _ = self._inlines(tokens[k + 1])
+                        cells.append(tuple(nodes))
+                    k += 1
+                rows.append((row_line, cells, aligns))
+                j = k
+            j += 1
+        _, header_cells, header_align = rows[0]
+        table.header = TableRow(tuple(header_cells))
+        table.align = tuple(header_align)
+        width = len(header_cells)
+        for row_line, cells, _ in rows[1:]:
+            if row_line in self.control_lines:
+                continue
+            padded = list(cells[:width]) + [()] * (width - len(cells))
+            table.children.append(_Entry(row_line, _Row(TableRow(tuple(padded)))))
+        return table
+
+    # --- inlines -------------------------------------------------------------------------------
+
+    def _inlines(self, inline: MdToken) -> tuple[list[Inline], list[dict[str, str] | None]]:
+        """Inline nodes, and for each top-level node the link/image attributes (or None)."""
+        line = inline.map[0] if inline.map else 0
+        frames: list[tuple[str, list[Inline], list[dict[str, str] | None], dict[str, str]]] = [
+            ("root", [], [], {})
+        ]
+        for t in inline.children or []:
+            nodes, meta = frames[-1][1], frames[-1][2]
+            if t.type == "text":
+                for piece in self._split(t.content):
+                    nodes.append(piece)
+                    meta.append(None)
+            elif t.type in ("softbreak", "hardbreak"):
+                nodes.append(LineBreak())
+                meta.append(None)
+            elif t.type == "code_inline":
+                nodes.append(Code(t.content))
+                meta.append(None)
+            elif t.type in ("strong_open", "em_open"):
+                frames.append((t.type, [], [], {}))
+            elif t.type == "link_open":
+                attrs = {k: str(v) for k, v in t.attrs.items()}
+                frames.append(("link", [], [], attrs))
+            elif t.type in ("strong_close", "em_close", "link_close") and len(frames) > 1:
+                kind, children, child_meta, attrs = frames.pop()
+                self._check_inline_controls(children, line)
+                parent_nodes, parent_meta = frames[-1][1], frames[-1][2]
+                if kind == "strong_open":
+                    parent_nodes.append(Strong(tuple(children)))
+                    parent_meta.append(None)
+                elif kind == "em_open":
+                    parent_nodes.append(Em(tuple(children)))
+                    parent_meta.append(None)
+                else:
+                    parent_nodes.append(Link(attrs.get("href", ""), tuple(children)))
+                    parent_meta.append(_link_meta(attrs, children, child_meta))
+            elif t.type == "image":
+                alt_nodes, _ = self._inlines(_wrap(t))
+                attrs = {k: str(v) for k, v in t.attrs.items()}
+                attrs["alt"] = plain(alt_nodes)
+                attrs["_kind"] = "image"
+                nodes.append(Text(attrs["alt"]))
+                meta.append(attrs)
+            else:
+                nodes.append(Text(t.content))
+                meta.append(None)
+        while len(frames) > 1:  # unbalanced markers cannot happen with markdown-it; be safe
+            _, children, _, _ = frames.pop()
+            frames[-1][1].extend(children)
+            frames[-1][2].extend([None] * len(children))
+        nodes, meta = frames[0][1], frames[0][2]
+        self._check_inline_controls(nodes, line)
+        self._inline_images(nodes, meta, line)
+        return nodes, meta
+
+    def _inline_images(
+        self, nodes: list[Inline], meta: list[dict[str, str] | None], line: int
+    ) -> None:
+        real = [m for n, m in zip(nodes, meta, strict=True) if _visible(n, m)]
+        images = [m for m in real if m is not None and m.get("_kind") == "image"]
+        buttons = [m for m in real if m is not None and "button" in m.get("class", "").split()]
+        if images and len(real) > 1:
+            self.problem(
+                COPY_MARKUP.id, line, "an image inside running text shows only its alt text",
+                "put the image in a paragraph of its own (blank lines around it)",
+            )  # fmt: skip
+        if buttons and len(buttons) != len(real):
+            self.problem(
+                COPY_MARKUP.id, line, "a button inside running text is shown as a plain link",
+                "put the button link in a paragraph of its own: [Label](url){.button}",
+            )  # fmt: skip
+
+    def _split(self, text: str) -> list[Inline]:
+        out: list[Inline] = []
+        for piece in _SPLIT.split(text):
+            if not piece:
+                continue
+            slot = self.protected.slots.get(piece)
+            if slot is not None:
+                out.append(Token(piece, slot.kind))
+            else:
+                out.append(Text(piece))
+        return out
+
+    def _check_inline_controls(self, nodes: Sequence[Inline], line: int) -> None:
+        depth: list[str] = []
+        for n in nodes:
+            if not isinstance(n, Token) or n.kind == "var":
+                continue
+            if n.kind in ("if", "for"):
+                depth.append(n.kind)
+            elif n.kind in ("elif", "else"):
+                if not depth or depth[-1] != "if":
+                    self._inline_control_problem(line)
+                    return
+            else:
+                want = "if" if n.kind == "endif" else "for"
+                if not depth or depth.pop() != want:
+                    self._inline_control_problem(line)
+                    return
+        if depth:
+            self._inline_control_problem(line)
+
+    def _inline_control_problem(self, line: int) -> None:
+        self.problem(
+            CONTROL_STRUCTURE.id, line,
+            "a tag inside a sentence opens and closes in different parts (bold, italic, link, "
+            "list item or table cell)",
+            "close {% if %}/{% for %} inside the same bold/italic/link text it opened in, or put "
+            "the tags on lines of their own around whole paragraphs",
+        )  # fmt: skip
+
+    # --- block-level controls --------------------------------------------------------------------
+
+    def _place_controls(self, root: _Box) -> None:
+        groups: list[list[_Placed]] = []
+        stack: list[list[_Placed]] = []
+        for line in sorted(self.control_lines):
+            placed = _Placed(line, self.control_lines[line])
+            c = placed.control
+            if c.opens:
+                stack.append([placed])
+            elif c.kind in ("elif", "else") and stack and stack[-1][0].control.kind == "if":
+                stack[-1].append(placed)
+            elif c.closes and stack and stack[-1][0].control.kind == c.kind[3:]:
+                group = stack.pop()
+                group.append(placed)
+                groups.append(group)
+            else:
+                self.problem(
+                    CONTROL_STRUCTURE.id, line,
+                    f"{{% {c.kind} %}} without a matching opening tag",
+                    "every {% endif %} needs an {% if %} above it, every {% endfor %} a {% for %}",
+                )  # fmt: skip
+        for group in stack:
+            self.problem(
+                CONTROL_STRUCTURE.id, group[0].line, f"{{% {group[0].control.kind} %}} is not closed"
+            )  # fmt: skip
+            groups.append(group)
+        for group in sorted(groups, key=lambda g: g[0].line):
+            self._place_group(root, group)
+
+    def _place_group(self, root: _Box, group: list[_Placed]) -> None:
+        paths = [_path(root, p.line) for p in group]
+        deepest = max(paths, key=len)
+        if any(path != deepest[: len(path)] for path in paths):
+            self._structure_problem(group)
+            deepest = paths[0]
+        box = deepest[-1]
+        first, last = group[0].line, group[-1].line
+        if group[0].control.kind == "for" and len(group) == 2 and len(paths[0]) == len(paths[1]):
+            inside = [e for e in box.children if first < e.start < last]
+            if (
+                len(inside) == 1
+                and isinstance(inside[0].value, _Box)
+                and inside[0].value.kind in ("list", "table")
+            ):
+                target = inside[0].value
+                target.controls.append((0, first, group[0].control))
+                target.controls.append((len(target.children), last, group[1].control))
+                return
+        for placed, path in zip(group, paths, strict=True):
+            if len(path) == len(deepest):
+                box.controls.append((box.index(placed.line), placed.line, placed.control))
+                continue
+            # the tag stands just outside the container its partners are in: move it to that
+            # container's start or end, provided nothing else stands between
+            index = _clamp(path, deepest, placed.line)
+            if index is None:
+                self._structure_problem(group)
+                index = box.index(placed.line)
+            box.controls.append((index, placed.line, placed.control))
+
+    def _structure_problem(self, group: list[_Placed]) -> None:
+        c = group[0].control
+        self.problem(
+            CONTROL_STRUCTURE.id, group[0].line,
+            f"the {{% {c.kind} %}} on this line and its closing tag are in different blocks "
+            "(one outside a list or table, the other inside it)",
+        )  # fmt: skip
+
+    # --- finishing -----------------------------------------------------------------------------
+
+    def _finish(self, box: _Box) -> list[Block | ListItem | TableRow | Control]:
+        out: list[Block | ListItem | TableRow | Control] = []
+        controls = sorted(box.controls, key=lambda c: (c[0], c[1]))
+        k = 0
+        for index in range(len(box.children) + 1):
+            while k < len(controls) and controls[k][0] <= index:
+                out.append(controls[k][2])
+                k += 1
+            if index < len(box.children):
+                out.append(self._finish_value(box.children[index].value))
+        return out
+
+    def _finish_value(self, value: Block | _Box | _Row) -> Block | ListItem | TableRow:
+        if isinstance(value, _Row):
+            return value.row
+        if isinstance(value, Heading):
+            return Heading(self.levels[id(value)], value.inlines)
+        if not isinstance(value, _Box):
+            return value
+        children = self._finish(value)
+        if value.kind == "list":
+            items = tuple(c for c in children if isinstance(c, ListItem | Control))
+            return ListBlock(value.ordered, items, value.number)
+        if value.kind == "item":
+            blocks = tuple(c for c in children if not isinstance(c, ListItem | TableRow))
+            return ListItem(blocks)
+        assert value.header is not None
+        rows = tuple(c for c in children if isinstance(c, TableRow | Control))
+        return Table(value.header, rows, value.align)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A table body row while the tree is built (so rows can sit in a _Box like blocks)."""
+
+    row: TableRow
+
+
+def _path(root: _Box, line: int) -> list[_Box]:
+    """The containers that hold ``line`` between their children, outermost first."""
+    path = [root]
+    while True:
+        inner = next((b for b in path[-1].boxes() if b.contains(line)), None)
+        if inner is None:
+            return path
+        path.append(inner)
+
+
+def _clamp(outer: list[_Box], deepest: list[_Box], line: int) -> int | None:
+    """Index at the start or end of ``deepest[-1]`` for a tag at ``line`` in ``outer[-1]``, if
+    nothing stands between the tag and that container."""
+    at_start = True
+    for level in range(len(outer) - 1, len(deepest) - 1):
+        parent, child = deepest[level], deepest[level + 1]
+        starts = sorted(e.start for e in parent.children)
+        if line < child.start:
+            if any(line < s < child.start for s in starts):
+                return None
+            at_start = True
+        else:
+            if any(child.start < s < line for s in starts):
+                return None
+            at_start = False
+    return 0 if at_start else len(deepest[-1].children)
+
+
+def _visible(node: Inline, meta: dict[str, str] | None) -> bool:
+    """False for the blank text and line breaks between buttons (an image always counts)."""
+    if meta is not None:
+        return True
+    return not isinstance(node, LineBreak) and not (
+        isinstance(node, Text) and not node.text.strip()
+    )
+
+
+def _link_meta(
+    attrs: dict[str, str], children: list[Inline], child_meta: list[dict[str, str] | None]
+) -> dict[str, str]:
+    """What a link carries for button/image detection: its attributes, or, for a link around
+    a single image, the image's attributes plus the link target."""
+    real = [m for c, m in zip(children, child_meta, strict=True) if _visible(c, m)]
+    image = real[0] if len(real) == 1 else None
+    if image is None or image.get("_kind") != "image":
+        return dict(attrs)
+    if "button" in attrs.get("class", "").split():
+        return {**attrs, "_image": "1"}
+    return {**image, "href": attrs.get("href", "")}
+
+
+def _closing(tokens: list[MdToken], i: int) -> int:
+    """Index of the token that closes ``tokens[i]`` (same nesting level)."""
+    level = tokens[i].level
+    close = tokens[i].type.replace("_open", "_close")
+    for j in range(i + 1, len(tokens)):
+        if tokens[j].type == close and tokens[j].level == level:
+            return j
+    return len(tokens) - 1
+
+
+def _wrap(image: MdToken) -> MdToken:
+    wrapper = MdToken("inline", "", 0)
+    wrapper.children = image.children or []
+    wrapper.map = image.map
+    return wrapper
+
+
+def _align(style: str) -> Align:
+    if "text-align:left" in style:
+        return "left"
+    if "text-align:center" in style:
+        return "center"
+    if "text-align:right" in style:
+        return "right"
+    return None
+
+
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+
+
+def _in_table(lines: list[str], i: int, controls: dict[int, Control]) -> bool:
+    """True when line ``i`` stands between two rows of a table (below its delimiter row)."""
+    after = i + 1
+    while after < len(lines) and after in controls:
+        after += 1
+    if after >= len(lines) or not lines[after].lstrip().startswith("|"):
+        return False
+    j = i - 1
+    while j >= 0 and (j in controls or lines[j].lstrip().startswith("|")):
+        if j not in controls and _DELIMITER_ROW.match(lines[j]) and "-" in lines[j]:
+            return True
+        j -= 1
+    return False
+
+
+__all__ = ["CONTROL_STRUCTURE", "COPY_MARKUP", "PARAGRAPH_CLASSES", "parse_copy"]
