@@ -27,6 +27,7 @@ system-deps:
 ## build: check the example moments, then build the catalog site and the modules
 build: install
 	$(BIN)/micromoments check moments/
+	$(BIN)/micromoments build --out dist
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 ## test: the whole test suite (unit, golden, browser, SMTP, ESP engines)

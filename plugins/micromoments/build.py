@@ -23,11 +23,10 @@ from .load import load_catalog
 from .load.loader import Catalog
 from .model import Moment
 from .render.brand import Brand, load_brand
-from .render.dialects import UNEXPRESSIBLE, render_slots
+from .render.dialects import UNEXPRESSIBLE, apply, render_slots
 from .render.fill import SCENARIOS, Filler
 from .render.moment import render_moment
 from .render.outputs import Rendition
-from .render.protect import substitute
 from .write.artifacts import catalog_json, moment_artifacts
 from .write.zips import deterministic_zip
 
@@ -198,8 +197,8 @@ def production(rendition: Rendition, dialect: Dialect, moment: Moment, report: R
         report.add(UNEXPRESSIBLE.id, moment.path, moment.key_pos("channels"),
                    f"{dialect}: {problem.message}", problem.hint, moment=moment.id)  # fmt: skip
     return rendition.transform(
-        html=lambda t: substitute(t, as_html.syntax),
-        text=lambda t: substitute(t, as_text.syntax),
+        html=lambda t: apply(t, as_html, dialect),
+        text=lambda t: apply(t, as_text, dialect),
     )
 
 

@@ -23,7 +23,7 @@ from ..config import Dialect as DialectName
 from ..copytemplate import Var
 from ..diagnostics import Severity, rule
 from ..model import DataField
-from .protect import Slot
+from .protect import Slot, substitute
 
 UNEXPRESSIBLE = rule(
     "MM910", "dialect-cannot-express", Severity.ERROR, "build",
@@ -371,6 +371,22 @@ def mailchimp_tags(data: Mapping[str, DataField]) -> dict[str, str]:
         explicit = declared.merge_tags.get("mailchimp")
         tags[name] = explicit or re.sub(r"[^A-Z0-9_]", "", name.upper())[:10]
     return tags
+
+
+_ALONE = re.compile(r"(?m)^[ \t]*(MMSLOT\d{4}X)[ \t]*$")
+
+
+def apply(text: str, rendered: Rendered, dialect: DialectName) -> str:
+    """``text`` with every token replaced by its syntax in ``dialect``.
+
+    Handlebars drops a block tag that stands alone on its line together with that line's
+    newline ("standalone" whitespace control); Jinja, Liquid and the preview keep the newline.
+    A leading empty comment ``{{!}}`` makes such a line not standalone, so every engine prints
+    the same lines.
+    """
+    if dialect == "handlebars":
+        text = _ALONE.sub(lambda m: m.group(0).replace(m.group(1), "{{!}}" + m.group(1)), text)
+    return substitute(text, rendered.syntax)
 
 
 def _html_escape(text: str) -> str:
