@@ -121,7 +121,7 @@ class Social(_Strict):
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "unsubscribe": "Unsubscribe",
-        "marketing_reason": "You receive this email because you signed up for news from {brand}.",
+        "marketing_reason": "You are receiving this email because you signed up for news from {brand}.",
         "transactional_reason": "This is a service message about your order or account.",
         "contact": "Questions? Write to us at",
         "phone": "Phone",
