@@ -40,14 +40,14 @@ test-fast: install
 
 ## check: lint, format check and type check
 check: install
-	$(BIN)/ruff check plugins tests
-	$(BIN)/ruff format --check plugins tests
+	$(BIN)/ruff check plugins tests bench
+	$(BIN)/ruff format --check plugins tests bench
 	$(BIN)/mypy
 
 ## format: apply ruff's fixes and formatting
 format: install
-	$(BIN)/ruff check --fix plugins tests
-	$(BIN)/ruff format plugins tests
+	$(BIN)/ruff check --fix plugins tests bench
+	$(BIN)/ruff format plugins tests bench
 
 ## serve: live catalog at http://127.0.0.1:8000, rebuilt when moments/ or templates/ change
 serve: install
@@ -60,6 +60,16 @@ schemas: install
 ## docs-rules: regenerate docs/rules.md from the rule declarations
 docs-rules: install
 	$(BIN)/micromoments rules --format markdown > docs/rules.md
+
+BENCH_NODE := bench/mjml_node
+
+$(BENCH_NODE)/node_modules/.package-lock.json: $(BENCH_NODE)/package-lock.json
+	@command -v npm >/dev/null || { echo "make bench needs Node.js >= 20 and npm (official MJML is the comparison)"; exit 1; }
+	npm ci --prefix $(BENCH_NODE) --no-audit --no-fund --loglevel=error
+
+## bench: synthetic catalogs (100, 1,000, 10,000 moments) against plain material and official MJML; writes docs/benchmarks.md
+bench: install $(BENCH_NODE)/node_modules/.package-lock.json
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m bench.run
 
 ## update-caniemail: refresh the pinned caniemail snapshot (npm package caniemail, MIT)
 update-caniemail:
