@@ -24,6 +24,7 @@ from .load.loader import Catalog
 from .model import Moment
 from .render.brand import Brand, load_brand
 from .render.dialects import UNEXPRESSIBLE, apply, render_slots
+from .render.email import reset_layout_cache
 from .render.fill import SCENARIOS, Filler
 from .render.moment import render_moment
 from .render.outputs import Rendition
@@ -115,6 +116,7 @@ def build_catalog(
     only: set[str] | None = None,
 ) -> CatalogBuild:
     """Load, render, check and package every moment of the project (or ``only`` these ids)."""
+    reset_layout_cache()
     catalog = load_catalog(config)
     report = Report(config.rules)
     brand = load_brand(config.templates_path, report, root=config.root)

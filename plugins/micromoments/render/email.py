@@ -27,10 +27,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import jinja2
 import mrml
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..diagnostics import Severity, rule
 from ..layouts import template_dirs
@@ -146,53 +147,26 @@ def render_email(
     """
     if kind == "marketing" and not unsubscribe_url:
         raise ValueError("marketing email needs unsubscribe_url (protect brand.unsubscribe_url)")
-    env = environment(templates_path)
-    problems: list[Problem] = []
+    values = {"content": content_mjml, "subject": subject, "preheader": preheader,
+              "unsubscribe_url": unsubscribe_url or ""}  # fmt: skip
+    key = _shell_key(template, locale, direction, kind, brand, templates_path, asset_base, root,
+                     values)  # fmt: skip
+    shell = _SHELLS.get(key)
+    if shell is not None:
+        source, problems = _fill_shell(shell[0], values), list(shell[1])
+    else:
+        rendered = _render_layout(template, values, locale=locale, direction=direction, kind=kind,
+                                  brand=brand, templates_path=templates_path,
+                                  asset_base=asset_base, root=root)  # fmt: skip
+        if isinstance(rendered, EmailOutput):
+            return rendered
+        source, problems = rendered
+        _learn_shell(key, source, problems, values, template, locale=locale,
+                     direction=direction, kind=kind, brand=brand,
+                     templates_path=templates_path, asset_base=asset_base, root=root)  # fmt: skip
     name = f"layouts/{template}.mjml"
     layout_file = _find(templates_path, name)
     shown_layout = display_path(layout_file, root) if layout_file else name
-    context = {
-        "content": Markup(content_mjml),
-        "subject": subject,
-        "preheader": preheader,
-        "lang": locale,
-        "dir": direction,
-        "start": "right" if direction == "rtl" else "left",
-        "end": "left" if direction == "rtl" else "right",
-        "kind": kind,
-        "brand": brand,
-        "c": brand.colors.light,
-        "d": brand.colors.dark,
-        "unsubscribe_url": unsubscribe_url or "",
-        "t": lambda key: brand.text(key, locale),
-        "asset": _asset_function(templates_path, asset_base, problems, brand, root, shown_layout),
-    }
-    try:
-        if template.startswith("_") or "/" in template or layout_file is None:
-            raise jinja2.TemplateNotFound(name)
-        source = env.get_template(name).render(context)
-    except jinja2.TemplateNotFound as error:
-        problems.append(_not_found(error, template, templates_path, root))
-        return EmailOutput("", "", None, None, tuple(problems))
-    except jinja2.TemplateSyntaxError as error:
-        path = display_path(Path(error.filename), root) if error.filename else name
-        problems.append(
-            Problem(
-                LAYOUT_ERROR.id,
-                f"template syntax error: {error.message}",
-                "",
-                error.lineno or 0,
-                0,
-                path,
-            )
-        )
-        return EmailOutput("", "", None, None, tuple(problems))
-    except Exception as error:  # any error inside a user template is reported, not raised
-        path, line = _template_frame(error.__traceback__, layout_file, root)
-        problems.append(
-            Problem(LAYOUT_ERROR.id, f"{type(error).__name__}: {error}", "", line, 0, path)
-        )
-        return EmailOutput("", "", None, None, tuple(problems))
     try:
         compiled = compile_mjml(source)
     except OSError as error:
@@ -219,6 +193,110 @@ def render_email(
             )
         )
     return EmailOutput(source, compiled.html, compiled.title, compiled.preview, tuple(problems))
+
+
+def _render_layout(
+    template: str,
+    values: dict[str, str],
+    *,
+    locale: str,
+    direction: str,
+    kind: str,
+    brand: Brand,
+    templates_path: Path,
+    asset_base: str,
+    root: Path | None,
+) -> tuple[str, list[Problem]] | EmailOutput:
+    """The layout rendered to MJML (or an EmailOutput carrying the error)."""
+    env = environment(templates_path)
+    problems: list[Problem] = []
+    name = f"layouts/{template}.mjml"
+    layout_file = _find(templates_path, name)
+    shown_layout = display_path(layout_file, root) if layout_file else name
+    context = {
+        "content": Markup(values["content"]),
+        "subject": values["subject"],
+        "preheader": values["preheader"],
+        "lang": locale,
+        "dir": direction,
+        "start": "right" if direction == "rtl" else "left",
+        "end": "left" if direction == "rtl" else "right",
+        "kind": kind,
+        "brand": brand,
+        "c": brand.colors.light,
+        "d": brand.colors.dark,
+        "unsubscribe_url": values["unsubscribe_url"],
+        "t": lambda key: brand.text(key, locale),
+        "asset": _asset_function(templates_path, asset_base, problems, brand, root, shown_layout),
+    }
+    try:
+        if template.startswith("_") or "/" in template or layout_file is None:
+            raise jinja2.TemplateNotFound(name)
+        return env.get_template(name).render(context), problems
+    except jinja2.TemplateNotFound as error:
+        problems.append(_not_found(error, template, templates_path, root))
+    except jinja2.TemplateSyntaxError as error:
+        path = display_path(Path(error.filename), root) if error.filename else name
+        problems.append(Problem(LAYOUT_ERROR.id, f"template syntax error: {error.message}", "",
+                                error.lineno or 0, 0, path))  # fmt: skip
+    except Exception as error:  # any error inside a user template is reported, not raised
+        path, line = _template_frame(error.__traceback__, layout_file, root)
+        problems.append(
+            Problem(LAYOUT_ERROR.id, f"{type(error).__name__}: {error}", "", line, 0, path)
+        )
+    return EmailOutput("", "", None, None, tuple(problems))
+
+
+# --- layout shells -----------------------------------------------------------------------------
+# Rendering the layout with Jinja costs as much as compiling the MJML. The layout's output
+# depends on the copy only through four values, so it is rendered once per layout, locale,
+# direction, kind and brand with sentinels in their place, and the sentinels are replaced per
+# email. A shell is trusted only after it reproduced a full render exactly (a layout that
+# transforms a value, e.g. `subject|upper`, keeps being rendered in full).
+
+_SENTINELS = {name: f"MMSHELL{name.upper()}X" for name in
+              ("content", "subject", "preheader", "unsubscribe_url")}  # fmt: skip
+_SHELLS: dict[tuple[object, ...], tuple[str, tuple[Problem, ...]]] = {}
+_UNTRUSTED: set[tuple[object, ...]] = set()
+_BRANDS: dict[int, Brand] = {}  # keeps each keyed brand alive, so its id stays unique
+
+
+def _shell_key(
+    template: str, locale: str, direction: str, kind: str, brand: Brand, templates_path: Path,
+    asset_base: str, root: Path | None, values: dict[str, str],
+) -> tuple[object, ...]:  # fmt: skip
+    _BRANDS.setdefault(id(brand), brand)
+    filled = tuple(bool(values[k]) for k in ("subject", "preheader", "unsubscribe_url"))
+    return (template, locale, direction, kind, id(brand), str(templates_path), asset_base,
+            str(root), filled)  # fmt: skip
+
+
+def reset_layout_cache() -> None:
+    """Forget every layout shell: a build calls it first, so edited templates count."""
+    _SHELLS.clear()
+    _UNTRUSTED.clear()
+    _BRANDS.clear()
+
+
+def _fill_shell(shell: str, values: dict[str, str]) -> str:
+    out = shell.replace(_SENTINELS["content"], values["content"])
+    for name in ("subject", "preheader", "unsubscribe_url"):
+        out = out.replace(_SENTINELS[name], str(escape(values[name])))
+    return out
+
+
+def _learn_shell(
+    key: tuple[object, ...], source: str, problems: list[Problem], values: dict[str, str],
+    template: str, **context: Any,
+) -> None:  # fmt: skip
+    if key in _UNTRUSTED:
+        return
+    probe = {name: (_SENTINELS[name] if values[name] else "") for name in values}
+    rendered = _render_layout(template, probe, **context)
+    if isinstance(rendered, EmailOutput) or _fill_shell(rendered[0], values) != source:
+        _UNTRUSTED.add(key)
+        return
+    _SHELLS[key] = (rendered[0], tuple(problems))
 
 
 def compile_mjml(source: str) -> Compiled:
