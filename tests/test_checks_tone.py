@@ -246,3 +246,23 @@ def test_every_rule_example_is_true() -> None:
 
         assert kind in kinds(bad), rule_id
         assert kind not in kinds(declared.good), rule_id
+
+
+def test_findings_in_several_sections_each_point_into_their_own_lines(tmp_path: Path) -> None:
+    sections = (
+        CLEAN.replace("Subject: Tak for din ordre,", "Subject: Tak, desværre er din ordre")
+        .replace("Hej {{ first_name }}. Du får", "Hej {{ first_name }}, De får")
+        .replace("Du kan følge den her", "Du kan følge den her 🚚")
+    )
+    text, report, catalog = run(tmp_path, sections, channels=("email", "sms", "push"))
+    email = catalog.moments["order"].translations["da"].sections[(Channel.EMAIL, None)]
+    subject = email.fields["subject"].pos
+    assert found(report) == [
+        ("MM701", "moments/order.md", subject.line, subject.col + len("Tak, ")),
+        at(text, "De får", "MM706"),
+        at(text, "🚚", "MM705"),
+    ]
+    # The same check again gives the same report.
+    again = Report()
+    check_tone(catalog.moments["order"], catalog.context, again)
+    assert found(again) == found(report)

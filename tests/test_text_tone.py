@@ -353,3 +353,129 @@ def test_section_prose_reads_fields_then_body(tmp_path: Path) -> None:
     )
     # Fields start where the loader says their value starts.
     assert prose.position(0) == section.fields["subject"].pos
+
+
+# --- what the fast paths rely on -----------------------------------------------------------------
+@settings(max_examples=150, deadline=None)
+@given(st.lists(MARKDOWN_PIECES, max_size=40).map("".join), st.booleans())
+def test_prose_text_is_the_same_with_and_without_positions(source: str, line_blocks: bool) -> None:
+    """The text is built without positions and the position map later, by the same steps."""
+    from micromoments.text.prose import _prose_of
+
+    fast = _prose_of(source, 3, 5, DATA, line_blocks, track=False)
+    tracked = _prose_of(source, 3, 5, DATA, line_blocks, track=True)
+    assert [b.text for b in fast] == [b.text for b in tracked]
+    assert all(b.pos is not None and len(b.pos) == len(b.text) for b in tracked)
+    prose = markdown_prose(source, 3, 5, data=DATA, line_blocks=line_blocks)
+    assert len(prose.packed) == len(prose.text)
+
+
+def surveillance_by_finditer(text: str, lang: str) -> list[tuple[int, int]]:
+    """The plain way: every pattern over the whole text."""
+    return sorted(m.span() for p in t.SURVEILLANCE_PATTERNS[lang] for m in p.finditer(text))
+
+
+SURVEILLANCE_PIECES = st.sampled_from(
+    [" ", ", ", ". ", "\n", "x", "vi", "Vi", "VI", "du", "dig", "har", "kan", "se", "set", "sett",
+     "på", "at", "bemærket", "la merke til", "besøgt", "besøkt", "kigget", "7", "syv", "gange",
+     "ganger", "we", "We", "WE", "you", "noticed", "saw", "ſaw", "that", "visited", "seven",
+     "times", "'ve", "have", "been", "looking at", "İ", "ı", "vil", "avi", "du-",
+     "vi kan se, at du", "Vi har bemærket", "du har kigget på", "besøgt siden 7 gange",
+     "Vi la merke til", "du har sett på", "We noticed", "we've seen that", "You visited",
+     "viewed it seven times", "we know you"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(SURVEILLANCE_PIECES, max_size=20).map(" ".join)
+    | st.lists(SURVEILLANCE_PIECES).map("".join),
+    st.sampled_from(["da", "nb", "en"]),
+)
+def test_surveillance_scan_finds_what_every_pattern_finds(text: str, lang: str) -> None:
+    assert t._surveillance_matches(text, lang) == surveillance_by_finditer(text, lang)
+
+
+def test_surveillance_ignores_case_like_the_patterns() -> None:
+    for text, lang, flagged in [
+        ("VI KAN SE, AT DU har glemt noget.", "da", "VI KAN SE,"),
+        ("İkke noget. Vi kan se, at du har glemt noget.", "da", "Vi kan se,"),  # lower() grows
+        ("Hi! We ſaw that you like shoes.", "en", "We ſaw"),
+    ]:
+        assert spans(findings(text, lang), text, t.SURVEILLANCE)[:1] == [flagged]
+
+
+def test_fold_lowers_every_character_ignorecase_takes_for_a_first_word_letter() -> None:
+    """The surveillance scan reads the text lower-cased: every character that re.IGNORECASE
+    matches to a letter of the patterns' first words must lower-case to that letter (or make
+    the text change length, when the scan falls back to IGNORECASE)."""
+    import re
+
+    letters = sorted(
+        {ch for scan in t._SURVEILLANCE_SCANS.values() for w in scan.words for ch in w}
+    )
+    everything = "".join(map(chr, range(0x110000)))
+    any_letter = re.compile("[" + "".join(map(re.escape, letters)) + "]", re.IGNORECASE)
+    for ch in set(any_letter.findall(everything)):
+        matched = [c for c in letters if re.fullmatch(re.escape(c), ch, re.IGNORECASE)]
+        folded = t._fold(ch)
+        assert folded is None or matched == [folded], ch
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [(r"\bvi har set\b", ("vi",)), (r"\b(?:besøgt|kigget på)\b", ("besøgt", "kigget")),
+     (r"\bwe(?:'ve| have)? noticed", ("we",)), (r"\bwes? x", ("we",))],
+)  # fmt: skip
+def test_first_words_of_surveillance_patterns(source: str, words: tuple[str, ...]) -> None:
+    assert t._first_words(source) == words
+
+
+@pytest.mark.parametrize("source", [r"\bvi har|\bdu har", r"\b[vV]i", r"\bx*y", r"vi\b"])
+def test_patterns_without_a_sure_first_word_are_refused(source: str) -> None:
+    with pytest.raises(ValueError, match="surveillance pattern must start with"):
+        t._first_words(source)
+
+
+COPY_PIECES = st.sampled_from(
+    [" ", ". ", ", ", "\n\n", "!", "De", "Dem", "Deres", "du", "Du", "din", "vi", "os", "Straße",
+     "strasse", "don't", "don’t", "kære", "kunde", "Kære", "beklager", "beklag", "US", "us", "we",
+     "you", "🎉", "©", "©\ufe0f", "1\ufe0f\u20e3", "x"]
+)  # fmt: skip
+BANNED = {"strasse": None, "don't": "do not", "kære kunde": None, "beklag*": None, "du": "De"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(COPY_PIECES, max_size=30).map("".join), st.sampled_from(["da", "nb", "en"]))
+def test_rules_given_the_text_find_what_they_find_without_it(text: str, lang: str) -> None:
+    tokens = tokenize(text, language_of(lang))
+    found = sentences(text, language_of(lang), tokens)
+    assert t.banned_words(tokens, BANNED, text) == t.banned_words(tokens, BANNED)
+    for wanted in ("du", "De"):
+        assert t.formality(found, wanted, lang, text) == t.formality(found, wanted, lang)
+
+
+def test_banned_words_match_case_folded_and_curly_apostrophes() -> None:
+    text = "Gå ned ad Straße. Don’t worry."
+    found = findings(text, "en", banned_words={"strasse": None, "don't": "do not"})
+    assert spans(found, text, t.BANNED_WORD) == ["Straße", "Don’t"]
+
+
+def test_emoji_limit_counts_keycaps_and_emoji_presentation() -> None:
+    text = "Tak 1\ufe0f\u20e3 og ©\ufe0f, men © er tekst"
+    found = findings(text, max_emoji=0)
+    assert spans(found, text, t.EMOJI_COUNT) == ["1\ufe0f\u20e3"]
+    assert "2 emoji" in found[0].message
+
+
+def test_analysis_follows_the_rules_values_not_the_rules_object() -> None:
+    text = "Desværre er pakken forsinket."
+    rules = ToneRules(banned_words={"desværre": None})
+    first = analyse_tone(text, rules, lang="da", channel="sms")
+    assert [f.kind for f in first] == [t.BANNED_WORD]
+    first.clear()  # the caller's list is its own
+    assert analyse_tone(text, ToneRules(banned_words={"desværre": None}), lang="da",
+                        channel="sms") != []  # fmt: skip
+    rules.banned_words = {"pakken": None}
+    again = analyse_tone(text, rules, lang="da", channel="sms")
+    assert spans(again, text, t.BANNED_WORD) == ["pakken"]

@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from micromoments.text.readability import band, lix
 from micromoments.text.words import (
+    EMOJI,
+    EMOJI_SCAN,
     emoji_spans,
     language_of,
     sentences,
@@ -241,3 +243,63 @@ def test_tokens_and_sentences_are_ordered_slices_of_the_text(text: str, lang: st
     found = sentences(text, lang)  # type: ignore[arg-type]
     assert [t for s in found for t in s.tokens] == tokens
     assert all(s.start < s.end for s in found)
+
+
+# --- short cuts in the tokenizer -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("ℹ️ Info", "da", [("ℹ️", "emoji"), ("Info", "word")]),
+        ("ℹ info", "da", [("ℹ", "word"), ("info", "word")]),
+        ("Vi ses kl. 14, på vej.", "da",
+         [("Vi", "word"), ("ses", "word"), ("kl.", "abbr"), ("14", "number"), (",", "punct"),
+          ("på", "word"), ("vej", "word"), (".", "terminal")]),
+        ("Se posten.no, www.shop.dk og http://a.dk/x!", "nb",
+         [("Se", "word"), ("posten.no", "url"), (",", "punct"), ("www.shop.dk", "url"),
+          ("og", "word"), ("http://a.dk/x", "url"), ("!", "terminal")]),
+        ("https og www: hej+tag@shop.dk", "da",
+         [("https", "word"), ("og", "word"), ("www", "word"), (":", "punct"),
+          ("hej+tag@shop.dk", "email")]),
+        ("AB12 SMS'en (Sko) don't", "en",
+         [("AB12", "code"), ("SMS'en", "word"), ("(", "punct"), ("Sko", "word"), (")", "punct"),
+          ("don't", "word")]),
+        ("No. 5 og no.", "en", [("No.", "abbr"), ("5", "number"), ("og", "word"), ("no", "word"),
+                                (".", "terminal")]),
+    ],
+)  # fmt: skip
+def test_tokens_next_to_punctuation_keep_their_kind(
+    text: str, lang: str, expected: list[tuple[str, str]]
+) -> None:
+    assert kinds(text, lang) == expected
+
+
+def test_a_trimmed_url_does_not_swallow_what_follows() -> None:
+    text = "Følg den (https://a.dk/x). Tak"
+    assert kinds(text) == [
+        ("Følg", "word"), ("den", "word"), ("(", "punct"), ("https://a.dk/x", "url"),
+        (")", "punct"), (".", "terminal"), ("Tak", "word"),
+    ]  # fmt: skip
+
+
+def test_letters_count_only_letters() -> None:
+    counts = {t.text: t.letters for t in tokenize("e-mail Ærø cafe\u0301 SMS'en", "da")}
+    assert counts == {"e-mail": 5, "Ærø": 3, "cafe\u0301": 4, "SMS'en": 5}
+
+
+def test_sentences_end_at_line_breaks_after_closing_quotes() -> None:
+    text = 'Hun sagde "Tak!"\n- punkt et\nfortsat her\n\nNyt afsnit. Slut'
+    assert sentence_texts(text) == [
+        'Hun sagde "Tak!"',
+        "- punkt et\nfortsat her",
+        "Nyt afsnit.",
+        "Slut",
+    ]
+    found = sentences(text, "da", tokenize(text, "da"))
+    assert [(s.start, s.end) for s in found] == [(s.start, s.end) for s in sentences(text, "da")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.lists(COPY_ALPHABET, max_size=40).map("".join))
+def test_emoji_scan_finds_what_the_emoji_pattern_finds(text: str) -> None:
+    assert [m.span() for m in EMOJI_SCAN.finditer(text)] == [m.span() for m in EMOJI.finditer(text)]
+    assert emoji_spans(text) == [m.span() for m in EMOJI.finditer(text)]

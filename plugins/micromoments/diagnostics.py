@@ -98,6 +98,7 @@ class Diagnostic:
     message: str
     hint: str = ""
     moment: str | None = None
+    suppressed: str | None = None  # the reason of the inline suppression that silenced it
 
     @property
     def position(self) -> Position:
@@ -115,8 +116,8 @@ class Diagnostic:
         return f"{self.location()}: {self.rule} {self.message}"
 
     def to_json(self) -> dict[str, object]:
-        """A JSON-ready mapping with stable keys."""
-        return {
+        """A JSON-ready mapping with stable keys (``suppressed`` only when it was)."""
+        out: dict[str, object] = {
             "rule": self.rule,
             "name": RULES[self.rule].name if self.rule in RULES else "",
             "severity": self.severity.label,
@@ -127,6 +128,9 @@ class Diagnostic:
             "hint": self.hint,
             "moment": self.moment,
         }
+        if self.suppressed is not None:
+            out["suppressed"] = self.suppressed
+        return out
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Order by file, then position, then rule id and message."""
@@ -144,6 +148,7 @@ class Report:
 
     severities: Mapping[str, Severity] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppressed: list[Diagnostic] = field(default_factory=list)  # silenced inline, with reasons
 
     def add(
         self,
@@ -167,11 +172,15 @@ class Report:
         return diagnostic
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
-        """Take diagnostics found elsewhere (e.g. a cached check), re-applying severities."""
+        """Take diagnostics found elsewhere (e.g. a cached check), re-applying severities.
+
+        Suppressed diagnostics go to :attr:`suppressed`, never to :attr:`diagnostics`.
+        """
         for d in diagnostics:
             severity = self.severities.get(d.rule, RULES[d.rule].severity)
             if severity is not Severity.OFF:
-                self.diagnostics.append(replace(d, severity=severity))
+                target = self.diagnostics if d.suppressed is None else self.suppressed
+                target.append(replace(d, severity=severity))
 
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self.diagnostics)

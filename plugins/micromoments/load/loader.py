@@ -22,6 +22,7 @@ from ..layouts import available_layouts
 from ..model import Channel, Journey, Moment, MomentSpec, Tones, Translation
 from ..model.moment import TRANSLATABLE_KEYS, TranslationSpec
 from ..results.data import check_kpis
+from ..suppress import read_suppressions
 from .salvage import salvage
 from .sections import parse_body
 from .source import read_text, split_front_matter
@@ -267,7 +268,12 @@ def load_moment(group: MomentFiles, ctx: Context) -> tuple[Moment | None, list[D
         check_data(moment, report)
         check_kpis(moment, ctx, report)
         check_tone(moment, ctx, report)
-    return moment, report.diagnostics
+    files = [(group.main, path)] + [
+        (f, _display(f, root)) for loc, f in sorted(group.translations.items())
+        if not loc.startswith("\0dup:")
+    ]  # fmt: skip
+    kept, suppressed = read_suppressions(files, mid).apply(report.diagnostics, "load")
+    return moment, [*kept, *suppressed]
 
 
 def _fill_values(

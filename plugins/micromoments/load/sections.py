@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Position, Report, Severity, rule, suggestion
 from ..model.moment import Channel, CopyField, CopySection
+from ..suppress import comment_lines
 
 DUPLICATE_SECTION = rule(
     "MM132", "duplicate-section", Severity.ERROR, "copy",
@@ -179,9 +180,15 @@ def _parse_section(
     known = FIELDS[channel]
     fields: dict[str, CopyField] = {}
     index = 0
-    while index < len(lines) and not lines[index].strip():
+    # HTML comments on lines of their own (notes, suppressions) are never copy; they may stand
+    # among the fields
+    hidden = comment_lines(lines)
+    while index < len(lines) and (not lines[index].strip() or index in hidden):
         index += 1
     while index < len(lines):
+        if index in hidden:
+            index += 1
+            continue
         match = _FIELD.match(lines[index])
         if not match:
             break
@@ -204,7 +211,8 @@ def _parse_section(
         index += 1
     while index < len(lines) and not lines[index].strip():
         index += 1
-    body_lines = lines[index:]
+    # a blank line in place of a comment keeps every line number as written
+    body_lines = ["" if n in hidden else lines[n] for n in range(index, len(lines))]
     while body_lines and not body_lines[-1].strip():
         body_lines.pop()
     body = "\n".join(body_lines)

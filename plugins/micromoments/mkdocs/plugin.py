@@ -1,23 +1,56 @@
-"""The ``micromoments`` MkDocs plugin: a thin adapter over the core."""
+"""The ``micromoments`` MkDocs plugin: a thin adapter over the core.
+
+Event by event:
+
+* ``on_startup``: defining it keeps this instance alive across ``mkdocs serve`` rebuilds, so the
+  content-hash cache of moment builds survives and only edited moments are rendered again.
+* ``on_config``: validates the settings, puts the plugin's templates right after the user's
+  ``custom_dir`` (user overrides win), adds the plugin's CSS and JS.
+* ``on_pre_build``: builds the catalog. MkDocs empties ``site_dir`` *after* this event, so
+  failing here (errors, or warnings under ``--strict``) leaves the last good site untouched.
+* ``on_files``: adds the generated pages (virtual files, never written into docs/), previews,
+  email images, downloads and event schemas.
+* ``on_page_content``: renders each generated page from its template, sets its table of contents.
+* ``on_serve``: watches the moments, email templates, results and the custom_dir.
+
+During ``mkdocs serve`` problems never stop the server: they are printed (as info, so a strict
+config does not abort the rebuild) and shown on the affected moment's page.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
+from ..build import BuildCache
 from ..config import ConfigError, ProjectConfig, config_from_mapping
-from ..diagnostics import Severity
-from ..load import load_catalog
-from ..load.loader import Catalog
+from ..diagnostics import Diagnostic, Severity
+from . import layout
 from .config import MicromomentsConfig
-from .pages import generated_pages
+from .pages import GeneratedPage, all_pages
+from .renderer import Renderer, template_env
+from .site import load_site, project_root
+from .structure import CatalogSite
+from .toc import page_toc
 
 log = get_plugin_logger(__name__)
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+ASSETS = {layout.STYLESHEET: HERE / "assets" / "micromoments.css",
+          layout.SCRIPT: HERE / "assets" / "micromoments.js"}  # fmt: skip
+
+
+def describe(d: Diagnostic) -> str:
+    """A diagnostic as printed: ``path:line:col: RULE message`` and its hint."""
+    return d.format() + (f"\n  hint: {d.hint}" if d.hint else "")
 
 
 class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
@@ -25,54 +58,128 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
 
     def __init__(self) -> None:
         self.is_serve = False
+        self.cache = BuildCache()
         self.project: ProjectConfig | None = None
-        self.catalog: Catalog | None = None
+        self.site: CatalogSite | None = None
+        self.pages: dict[str, GeneratedPage] = {}
+        self.renderer: Renderer | None = None
+        self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds, so
-        # caches survive (see research/mkdocs-plugin-notes.md).
+        """Remember whether this is ``mkdocs serve``; start with an empty cache."""
         self.is_serve = command == "serve"
+        self.cache = BuildCache()
+        self._env = None
+
+    def on_shutdown(self) -> None:
+        """Forget serve mode, so a later build in the same process fails on errors again."""
+        self.is_serve = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        """Validate the settings; register templates, CSS and JS."""
+        root = project_root(config.config_file_path)
         try:
             self.project = config_from_mapping(self.config.core_values(), root)
         except ConfigError as error:
             raise PluginError(str(error)) from None
+        dirs = config.theme.dirs
+        ours = str(TEMPLATES)
+        if ours not in dirs:
+            custom = config.theme.custom_dir
+            at = 1 if custom and dirs and Path(dirs[0]) == Path(custom) else 0
+            dirs.insert(at, ours)
+        if layout.STYLESHEET not in config.extra_css:
+            config.extra_css.append(layout.STYLESHEET)
+        if layout.SCRIPT not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(layout.SCRIPT)
         return config
 
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Build the catalog; stop before MkDocs touches site_dir when it cannot be published."""
         assert self.project is not None
-        self.catalog = load_catalog(self.project)
-        self._report(self.catalog)
-        for uri, content in generated_pages(self.catalog).items():
-            files.append(File.generated(config, uri, content=content))
+        cache = self.cache if self.project.cache else None
+        self.site = load_site(self.project, cache=cache)
+        self._report(self.site.diagnostics, strict=bool(config.strict))
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Add the generated pages and every file they link to."""
+        assert self.site is not None
+        self.pages = {}
+        for page in all_pages(self.site):
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            self._add(files, File.generated(config, page.uri, content=page.source(),
+                                            inclusion=inclusion))  # fmt: skip
+            self.pages[page.uri] = page
+        for path, data in sorted(self.site.files.items()):
+            self._add(files, File.generated(config, path, content=data))
+        for path, source in ASSETS.items():
+            self._add(files, File.generated(config, path, content=source.read_bytes()))
+        dirs = tuple(config.theme.dirs)
+        if self._env is None or self._env[0] != dirs:
+            self._env = (dirs, template_env(config))
+        self.renderer = Renderer(self._env[1], config, files)
         return files
 
-    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Render a generated page from its template."""
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None or self.renderer is None or self.site is None:
+            return html
+        content = self.renderer.render(generated.template, page, site=self.site,
+                                       **generated.context())  # fmt: skip
+        page.toc = page_toc(content)
+        return content
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Rebuild when moments, email templates, results or template overrides change."""
         assert self.project is not None
-        for folder in (self.project.moments_path, self.project.templates_path,
-                       self.project.results_path):  # fmt: skip
+        folders = [self.project.moments_path, self.project.templates_path,
+                   self.project.results_path]  # fmt: skip
+        if config.theme.custom_dir:
+            folders.append(Path(config.theme.custom_dir))
+        for folder in folders:
             if folder.is_dir():
                 server.watch(str(folder))
         return server
 
-    def _report(self, catalog: Catalog) -> None:
-        diagnostics = catalog.report.sorted()
+    def _add(self, files: Files, file: File) -> None:
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None:
+            # A hand-written page at the same path would be silently shadowed; say so.
+            log.warning(f"{file.src_uri} is generated by micromoments; "
+                        f"remove or move docs/{existing.src_uri}")  # fmt: skip
+            files.remove(existing)
+        files.append(file)
+
+    def _report(self, diagnostics: list[Diagnostic], *, strict: bool) -> None:
         errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-        for d in diagnostics:
-            text = f"{d.format()}" + (f"\n  hint: {d.hint}" if d.hint else "")
-            if d.severity is Severity.WARNING:
-                log.warning(text)
-            elif d.severity is Severity.INFO:
-                log.info(text)
-            elif self.is_serve:
-                log.error(text)
-        if errors and not self.is_serve:
-            lines = "\n".join(
-                d.format() + (f"\n  hint: {d.hint}" if d.hint else "") for d in errors
-            )
+        warnings = [d for d in diagnostics if d.severity is Severity.WARNING]
+        notes = [d for d in diagnostics if d.severity is Severity.INFO]
+        if self.is_serve:
+            # Logged as info: a warning would abort the rebuild of a strict config, and the
+            # copywriter would lose the live preview. Each moment page shows its problems.
+            for d in [*errors, *warnings]:
+                log.info(f"{d.severity.label}: {describe(d)}")
+        else:
+            for d in warnings:
+                log.warning(describe(d))
+        for d in notes:
+            log.debug(describe(d))
+        if notes:
+            log.info(f"{len(notes)} note(s) from the checks; see the catalog's Quality page")
+        if self.is_serve:
+            return
+        if errors:
+            listing = "\n".join(describe(d) for d in errors)
             raise PluginError(
-                f"micromoments found {len(errors)} error(s) in the moments:\n{lines}\n"
-                "Run `micromoments check` for details; the last good site is left in place."
+                f"micromoments found {len(errors)} error(s):\n{listing}\n"
+                "Fix them (`micromoments check` lists every problem); the previous site is "
+                "left unchanged."
+            )
+        if strict and warnings:
+            raise PluginError(
+                f"micromoments found {len(warnings)} warning(s) in strict mode (listed above); "
+                "the previous site is left unchanged."
             )

@@ -14,6 +14,10 @@ prose remembers the file line and column it came from:
 - Blocks (paragraphs, list items, headings, table cells, fields) are separated by a blank line,
   so a sentence never runs from one block into the next. In SMS and push copy, which is sent
   as plain text, every line is a block of its own.
+
+Most prose is only read, never pointed into: a clean moment has no findings. So the text is
+built first with plain ``re.sub``, and the position map is built on the first call to
+:meth:`Prose.position`, by running the same steps again with positions tracked.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import html
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..diagnostics import Position
 from ..model import Channel, CopySection, DataField
@@ -47,17 +51,29 @@ def _unpack(packed: int) -> Position:
     return Position(packed >> _COL_BITS, packed & _COL_MASK)
 
 
+def _piece_text(match: re.Match[str], pieces: Sequence[Piece]) -> str:
+    """What ``pieces`` of ``match`` read as, for text whose positions are not tracked."""
+    if len(pieces) == 1 and isinstance(pieces[0], str):
+        return pieces[0]  # the usual answer for a template tag: its value
+    return "".join(
+        (match.group(piece) or "") if isinstance(piece, int) else piece for piece in pieces
+    )
+
+
 class _Annotated:
-    """A string whose every character carries the (packed) file position it came from."""
+    """A string whose every character carries the (packed) file position it came from, or, with
+    ``pos`` None, a string whose positions are not tracked (the same steps, only faster)."""
 
     __slots__ = ("pos", "text")
 
-    def __init__(self, text: str, pos: list[int]) -> None:
+    def __init__(self, text: str, pos: list[int] | None) -> None:
         self.text = text
         self.pos = pos
 
     @classmethod
-    def from_source(cls, source: str, line: int, col: int) -> _Annotated:
+    def from_source(cls, source: str, line: int, col: int, track: bool) -> _Annotated:
+        if not track:
+            return cls(source, None)
         pos: list[int] = []
         for n, text_line in enumerate(source.split("\n")):
             start = _pack(line + n, col if n == 0 else 1)
@@ -65,17 +81,29 @@ class _Annotated:
         return cls(source, pos[: len(source)])
 
     def anchor(self, index: int) -> int:
+        assert self.pos is not None  # only the position-tracking pass asks for anchors
         if not self.pos:
             return 0
         return self.pos[min(index, len(self.pos) - 1)]
 
     def slice(self, start: int, end: int) -> _Annotated:
-        return _Annotated(self.text[start:end], self.pos[start:end])
+        return _Annotated(self.text[start:end], None if self.pos is None else self.pos[start:end])
 
     def sub(
-        self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], Sequence[Piece]]
+        self,
+        pattern: re.Pattern[str],
+        repl: Callable[[re.Match[str]], Sequence[Piece]],
+        template: str | None = None,
     ) -> _Annotated:
-        """Like ``re.sub``; kept groups keep their positions, new text takes the match's."""
+        """Like ``re.sub``; kept groups keep their positions, new text takes the match's.
+
+        ``template``, when given, is ``repl`` as an ``re.sub`` template (``""``, ``r"\\1"``),
+        which untracked text is replaced with without a Python call per match.
+        """
+        if self.pos is None:
+            if template is not None:
+                return _Annotated(pattern.sub(template, self.text), None)
+            return _Annotated(pattern.sub(lambda m: _piece_text(m, repl(m)), self.text), None)
         texts: list[str] = []
         pos: list[int] = []
         last = 0
@@ -98,12 +126,16 @@ class _Annotated:
 
     def strip(self) -> _Annotated:
         stripped = self.text.strip()
+        if len(stripped) == len(self.text):
+            return self
         if not stripped:
-            return _Annotated("", [])
+            return _Annotated("", None if self.pos is None else [])
         start = len(self.text) - len(self.text.lstrip())
         return self.slice(start, start + len(stripped))
 
     def lines(self) -> list[_Annotated]:
+        if self.pos is None:
+            return [_Annotated(line, None) for line in self.text.split("\n")]
         out: list[_Annotated] = []
         start = 0
         while True:
@@ -124,20 +156,43 @@ class ProsePart:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
 class Prose:
-    """Visible text of a copy section (or one piece of it) and each character's file position."""
+    """Visible text of a copy section (or one piece of it) and each character's file position.
 
-    text: str
-    path: str
-    packed: tuple[int, ...]  # per character: file line << 20 | column
-    parts: tuple[ProsePart, ...] = ()
+    The positions (``packed``) are either given or worked out by ``locate`` on first use.
+    """
+
+    __slots__ = ("_locate", "_packed", "parts", "path", "text")
+
+    def __init__(
+        self,
+        text: str,
+        path: str,
+        packed: Sequence[int] | None = None,
+        parts: Sequence[ProsePart] = (),
+        *,
+        locate: Callable[[], Sequence[int]] | None = None,
+    ) -> None:
+        self.text = text
+        self.path = path
+        self.parts = tuple(parts)
+        self._packed = None if packed is None else tuple(packed)
+        self._locate = locate
+
+    @property
+    def packed(self) -> tuple[int, ...]:
+        """Per character: its file line << 20 | column."""
+        if self._packed is None:
+            self._packed = tuple(self._locate()) if self._locate is not None else ()
+            self._locate = None
+        return self._packed
 
     def position(self, offset: int) -> Position:
         """The file position of the prose character at ``offset`` (clamped to the text)."""
-        if not self.packed:
+        packed = self.packed
+        if not packed:
             return Position(0, 0)
-        return _unpack(self.packed[max(0, min(offset, len(self.packed) - 1))])
+        return _unpack(packed[max(0, min(offset, len(packed) - 1))])
 
     def part(self, name: str) -> ProsePart | None:
         """The span of a field (``subject``...) or of the ``body``, when present."""
@@ -231,9 +286,13 @@ def _blocks(ann: _Annotated, line_blocks: bool) -> list[_Annotated]:
     in_quote = False
 
     def close() -> None:
-        if current:
+        if current and current[0].pos is None:
+            blocks.append(_Annotated("\n".join([line.text for line in current]), None))
+            current.clear()
+        elif current:
             joined = current[0]
             for line in current[1:]:
+                assert joined.pos is not None and line.pos is not None  # tracked, as current[0]
                 joined = _Annotated(
                     joined.text + "\n" + line.text,
                     [*joined.pos, joined.anchor(len(joined.text)), *line.pos],
@@ -243,44 +302,55 @@ def _blocks(ann: _Annotated, line_blocks: bool) -> list[_Annotated]:
 
     for i, line in enumerate(lines):
         text = line.text
-        found = _FENCE.match(text)
-        if fence is not None or found:
-            if found and fence is None:
+        if fence is None and not text.strip():
+            close()  # a blank line (also where a {% tag %} stood)
+            continue
+        if fence is None and "|" not in text and text.lstrip(" \t")[:1].isalpha():
+            # Plain prose, the most common line: no block pattern matches a line that starts
+            # with a letter and has no table pipe, so only a quote can end here.
+            if in_quote:
                 close()
-                fence = found.group(1)[0] * 3
-            elif found and found.group(1).startswith(fence or "\0"):
-                fence = None
-            continue
-        if not text.strip() or _THEMATIC.match(text) or _REFERENCE.match(text):
-            close()
-            continue
-        if "|" in text and _TABLE_SEPARATOR.match(text) and "-" in text:
-            close()
-            continue
-        if _is_table_row(texts, i):
-            close()
-            cells = _split_cells(line)
-            blocks.extend(cells)
-            continue
-        quote = _QUOTE.match(text)
-        if bool(quote) != in_quote:
-            close()  # a quote starts or ends a block, even without a blank line
-            in_quote = bool(quote)
-        if quote:
-            line = line.slice(quote.end(), len(text))
-            text = line.text
-        heading = _HEADING.match(text)
-        if heading:
-            close()
-            body = line.slice(heading.end(), len(text))
-            closing = _CLOSING_HASHES.search(body.text)
-            blocks.append(body.slice(0, closing.start()) if closing else body)
-            continue
-        item = _LIST.match(text)
-        if item:
-            close()
-            line = line.slice(item.end(), len(text))
-        hard = _HARD_BREAK.search(line.text)
+                in_quote = False
+        else:
+            found = _FENCE.match(text)
+            if fence is not None or found:
+                if found and fence is None:
+                    close()
+                    fence = found.group(1)[0] * 3
+                elif found and found.group(1).startswith(fence or "\0"):
+                    fence = None
+                continue
+            if not text.strip() or _THEMATIC.match(text) or _REFERENCE.match(text):
+                close()
+                continue
+            if "|" in text and _TABLE_SEPARATOR.match(text) and "-" in text:
+                close()
+                continue
+            if _is_table_row(texts, i):
+                close()
+                cells = _split_cells(line)
+                blocks.extend(cells)
+                continue
+            quote = _QUOTE.match(text)
+            if bool(quote) != in_quote:
+                close()  # a quote starts or ends a block, even without a blank line
+                in_quote = bool(quote)
+            if quote:
+                line = line.slice(quote.end(), len(text))
+                text = line.text
+            heading = _HEADING.match(text)
+            if heading:
+                close()
+                body = line.slice(heading.end(), len(text))
+                closing = _CLOSING_HASHES.search(body.text)
+                blocks.append(body.slice(0, closing.start()) if closing else body)
+                continue
+            item = _LIST.match(text)
+            if item:
+                close()
+                line = line.slice(item.end(), len(text))
+        # Lines hold no "\n", so the pattern can only match when the line ends like this.
+        hard = _HARD_BREAK.search(line.text) if line.text.endswith(("\\", " ", "\t")) else None
         if hard:
             line = line.slice(0, hard.start())
         current.append(line)
@@ -301,40 +371,79 @@ def _split_cells(line: _Annotated) -> list[_Annotated]:
 
 
 # --- Markdown inline -------------------------------------------------------------------------
-_INLINE: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Sequence[Piece]]], ...] = (
-    (re.compile(r"<!--.*?-->", re.S), lambda m: []),
-    (re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])(?:\{[^{}]*\})?"), lambda m: []),
-    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), lambda m: [1]),
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), lambda m: [1]),
-    (re.compile(r"\{[:.#][^{}]*\}"), lambda m: []),
-    (re.compile(r"<((?:https?|mailto|tel):[^>\s]+|[^@<>\s]+@[^<>\s]+)>"), lambda m: [1]),
-    (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), lambda m: []),
-    (re.compile(r"(`+)(.+?)\1"), lambda m: [2]),
-    (re.compile(r"(?<!\\)(?:\*+|~~)(?!\s)|(?<![\\\s])(?:\*+|~~)"), lambda m: []),
-    (re.compile(r"(?<![\w\\])_+(?=\S)|(?<=\S)(?<!\\)_+(?!\w)"), lambda m: []),
-    (re.compile(r"\\([!-/:-@\[-`{-~])"), lambda m: [1]),
-    (re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z]\w*);"), lambda m: [html.unescape(m[0])]),
+_Replace = Callable[[re.Match[str]], Sequence[Piece]]
+
+
+class _InlinePass(NamedTuple):
+    """One inline Markdown pass: what it matches and what it keeps of each match."""
+
+    pattern: re.Pattern[str]
+    repl: _Replace
+    template: str | None  # repl as an re.sub template, where it can be one
+    needs: str  # characters the pattern cannot match without (any one of them)
+
+
+_INLINE: tuple[_InlinePass, ...] = (
+    _InlinePass(re.compile(r"<!--.*?-->", re.S), lambda m: [], "", "<"),
+    _InlinePass(re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])(?:\{[^{}]*\})?"), lambda m: [], "",
+                "!"),
+    _InlinePass(re.compile(r"\[([^\]]*)\]\([^)]*\)"), lambda m: [1], r"\1", "["),
+    _InlinePass(re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), lambda m: [1], r"\1", "["),
+    _InlinePass(re.compile(r"\{[:.#][^{}]*\}"), lambda m: [], "", "{"),
+    _InlinePass(re.compile(r"<((?:https?|mailto|tel):[^>\s]+|[^@<>\s]+@[^<>\s]+)>"), lambda m: [1],
+                r"\1", "<"),
+    _InlinePass(re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), lambda m: [], "", "<"),
+    _InlinePass(re.compile(r"(`+)(.+?)\1"), lambda m: [2], r"\2", "`"),
+    _InlinePass(re.compile(r"(?<!\\)(?:\*+|~~)(?!\s)|(?<![\\\s])(?:\*+|~~)"), lambda m: [], "",
+                "*~"),
+    _InlinePass(re.compile(r"(?<![\w\\])_+(?=\S)|(?<=\S)(?<!\\)_+(?!\w)"), lambda m: [], "", "_"),
+    _InlinePass(re.compile(r"\\([!-/:-@\[-`{-~])"), lambda m: [1], r"\1", "\\"),
+    _InlinePass(re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z]\w*);"),
+                lambda m: [html.unescape(m[0])], None, "&"),
+)  # fmt: skip
+# Every pass but the last (entities) only keeps or drops characters, so a pass whose characters
+# are nowhere in a section's text matches in none of its blocks and is skipped.
+_INLINE_CHARS = re.compile(
+    "[" + "".join(re.escape(ch) for ch in sorted({ch for p in _INLINE for ch in p.needs})) + "]"
 )
 
 
-def _inline(ann: _Annotated) -> _Annotated:
-    for pattern, repl in _INLINE:
-        if ann.text:
-            ann = ann.sub(pattern, repl)
+def _inline_passes(text: str) -> list[_InlinePass]:
+    """The inline passes that can match somewhere in ``text``."""
+    present = set(_INLINE_CHARS.findall(text))
+    return [p for p in _INLINE if not present.isdisjoint(p.needs)] if present else []
+
+
+def _inline(ann: _Annotated, passes: Sequence[_InlinePass]) -> _Annotated:
+    for pattern, repl, template, needs in passes:
+        if not ann.text:
+            break
+        for ch in needs:
+            if ch in ann.text:
+                ann = ann.sub(pattern, repl, template)
+                break
     return ann
 
 
 def _prose_of(
-    source: str, line: int, col: int, data: Mapping[str, DataField], line_blocks: bool
+    source: str,
+    line: int,
+    col: int,
+    data: Mapping[str, DataField],
+    line_blocks: bool,
+    track: bool,
 ) -> list[_Annotated]:
-    ann = _substitute_tags(_Annotated.from_source(source, line, col), data)
-    blocks = (_inline(b).strip() for b in _blocks(ann, line_blocks))
+    ann = _substitute_tags(_Annotated.from_source(source, line, col, track), data)
+    passes = _inline_passes(ann.text)
+    blocks = (_inline(b, passes).strip() for b in _blocks(ann, line_blocks))
     return [b for b in blocks if b.text]
 
 
-def _join(named: Iterable[tuple[str, list[_Annotated]]], path: str) -> Prose:
+_Named = list[tuple[str, list[_Annotated]]]
+
+
+def _join_text(named: _Named) -> tuple[str, tuple[ProsePart, ...]]:
     text: list[str] = []
-    pos: list[int] = []
     parts: list[ProsePart] = []
     length = 0
     for name, blocks in named:
@@ -342,16 +451,31 @@ def _join(named: Iterable[tuple[str, list[_Annotated]]], path: str) -> Prose:
         for block in blocks:
             if length:
                 text.append(BLOCK_SEPARATOR)
-                pos.extend([pos[-1]] * len(BLOCK_SEPARATOR))
                 length += len(BLOCK_SEPARATOR)
             if start is None:
                 start = length
             text.append(block.text)
-            pos.extend(block.pos)
             length += len(block.text)
         if start is not None:
             parts.append(ProsePart(name, start, length))
-    return Prose("".join(text), path, tuple(pos), tuple(parts))
+    return "".join(text), tuple(parts)
+
+
+def _join_positions(named: _Named) -> list[int]:
+    """The position map of what :func:`_join_text` joins (blocks built with positions)."""
+    pos: list[int] = []
+    for _name, blocks in named:
+        for block in blocks:
+            assert block.pos is not None
+            if pos:
+                pos.extend([pos[-1]] * len(BLOCK_SEPARATOR))
+            pos.extend(block.pos)
+    return pos
+
+
+def _lazy_prose(build: Callable[[bool], _Named], path: str) -> Prose:
+    text, parts = _join_text(build(False))
+    return Prose(text, path, parts=parts, locate=lambda: _join_positions(build(True)))
 
 
 def markdown_prose(
@@ -367,8 +491,12 @@ def markdown_prose(
 
     ``line_blocks`` makes every line a block of its own (plain-text channels).
     """
-    blocks = _prose_of(source, line, col, data or {}, line_blocks)
-    return _join([("body", blocks)], path)
+    contract = data or {}
+
+    def build(track: bool) -> _Named:
+        return [("body", _prose_of(source, line, col, contract, line_blocks, track))]
+
+    return _lazy_prose(build, path)
 
 
 def section_prose(
@@ -383,12 +511,19 @@ def section_prose(
     """
     contract = data or {}
     plain = section.channel in PLAIN_TEXT_CHANNELS
-    named: list[tuple[str, list[_Annotated]]] = []
-    for name in fields:
-        found = section.fields.get(name)
-        if found is not None and found.value:
-            named.append(
-                (name, _prose_of(found.value, found.pos.line, found.pos.col, contract, True))
-            )
-    named.append(("body", _prose_of(section.body, section.body_line, 1, contract, plain)))
-    return _join(named, section.path)
+    present = [
+        (name, found)
+        for name in fields
+        if (found := section.fields.get(name)) is not None and found.value
+    ]
+
+    def build(track: bool) -> _Named:
+        named: _Named = [
+            (name, _prose_of(found.value, found.pos.line, found.pos.col, contract, True, track))
+            for name, found in present
+        ]
+        body = _prose_of(section.body, section.body_line, 1, contract, plain, track)
+        named.append(("body", body))
+        return named
+
+    return _lazy_prose(build, section.path)

@@ -60,7 +60,13 @@ def lix_of_sentences(found: Sequence[Sentence]) -> Lix | None:
     n_words = sum(len(w) for w in counted)
     if not n_words:
         return None
-    n_long = sum(1 for w in counted for token in w if token.letters > LONG_WORD_LETTERS)
+    # A token has no more letters than characters: only longer tokens need counting.
+    n_long = sum(
+        1
+        for w in counted
+        for token in w
+        if len(token.text) > LONG_WORD_LETTERS and token.letters > LONG_WORD_LETTERS
+    )
     n_sentences = len(counted)
     score = n_words / n_sentences + 100 * n_long / n_words
     return Lix(score=score, words=n_words, sentences=n_sentences, long_words=n_long)

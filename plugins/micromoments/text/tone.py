@@ -20,10 +20,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model import ToneRules
 from .readability import Lix, lix_of_sentences
-from .words import EMOJI, Language, Sentence, Token, sentences, tokenize
+from .words import EMOJI_SCAN, Language, Sentence, Token, sentences, tokenize
 
 BANNED_WORD = "banned-word"
 LONG_SENTENCE = "long-sentence"
@@ -130,18 +131,152 @@ SURVEILLANCE_PATTERNS: dict[RuleLanguage, tuple[re.Pattern[str], ...]] = {
     for lang, sources in _SURVEILLANCE_SOURCES.items()
 }
 
+_LEADING_WORDS = re.compile(r"\\b(?:\(\?:(?P<alternatives>[^()]*)\)|(?P<word>[^\W\d_]+))")
+_LEADING_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _top_level_bar(source: str) -> bool:
+    """Whether ``source`` has a ``|`` outside every group (escapes and classes skipped)."""
+    depth, i, in_class = 0, 0, False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 1  # the escaped character is a literal
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+def _leading_word(text: str, source: str) -> str:
+    found = _LEADING_LETTERS.match(text)
+    word = found[0] if found else ""
+    if text[len(word) : len(word) + 1] in ("?", "*", "{"):
+        word = word[:-1]  # the last letter is optional: the word is only sure without it
+    if not word:
+        raise ValueError(f"a surveillance pattern must start with a word: {source}")
+    return word
+
+
+def _first_words(source: str) -> tuple[str, ...]:
+    """The words a surveillance pattern can start with (each a prefix every match has): it is
+    ``\\b`` and then a word, or a group of alternatives that each start with a word."""
+    found = _LEADING_WORDS.match(source)
+    if found is None or _top_level_bar(source):
+        raise ValueError(f"a surveillance pattern must start with \\b and a word: {source}")
+    if found["word"]:
+        return (_leading_word(source[found.start("word") :], source),)
+    return tuple(_leading_word(alt, source) for alt in found["alternatives"].split("|"))
+
+
+@dataclass(frozen=True, slots=True)
+class _SurveillanceScan:
+    """Where the patterns of one language can start. Each begins (case-insensitively) with one
+    of a few words, so one scan for those words finds every place worth trying, and a pattern
+    is tried only there instead of scanning the whole text once per pattern."""
+
+    words: tuple[str, ...]  # lower case, longest first
+    index_of: dict[str, int]  # word: its index in words
+    # The words, case-sensitive, for text as _fold gives it. (No groups: sre skips ahead to a
+    # possible first letter only in a pattern without them, several times faster.)
+    starts: re.Pattern[str]
+    starts_ignorecase: re.Pattern[str]  # the same with IGNORECASE, for text _fold cannot take;
+    # group n + 1 is words[n]
+    patterns_of_group: tuple[tuple[int, ...], ...]  # per word: the patterns to try there
+    # Per word: all its patterns in one alternation, which matches where any of them does.
+    # Most places a word like "vi" starts, none does, and one try answers for all of them.
+    any_of_group: tuple[re.Pattern[str], ...]
+
+
+def _surveillance_scan(
+    sources: Sequence[str], compiled: Sequence[re.Pattern[str]]
+) -> _SurveillanceScan:
+    first: dict[str, list[int]] = {}  # first word: the patterns that start with it
+    for index, source in enumerate(sources):
+        for word in _first_words(source):
+            first.setdefault(word.lower(), []).append(index)
+    # Longest first; where one word begins another ("vi", "vil"), the scan reports the longer,
+    # so its group also tries the patterns of the shorter.
+    words = tuple(sorted(first, key=len, reverse=True))
+    groups = tuple(
+        tuple(sorted({i for w in words if word.startswith(w) for i in first[w]})) for word in words
+    )
+    any_of_group = tuple(
+        re.compile("|".join(f"(?:{compiled[i].pattern})" for i in group), re.IGNORECASE)
+        for group in groups
+    )
+    alternatives = "|".join(map(re.escape, words))
+    groups_of_words = "|".join(f"({re.escape(w)})" for w in words)
+    # No \b in the fast scan: a plain alternation of literals is found by a quick prefix
+    # search, and a hit inside a word just fails the pattern's own \b. (Such a hit cannot hide
+    # a real start: that would need a word boundary between two letters.)
+    return _SurveillanceScan(
+        words,
+        {word: n for n, word in enumerate(words)},
+        re.compile(alternatives),
+        re.compile(rf"\b(?:{groups_of_words})", re.IGNORECASE),
+        groups,
+        any_of_group,
+    )
+
+
+_SURVEILLANCE_SCANS = {
+    lang: _surveillance_scan(sources, SURVEILLANCE_PATTERNS[lang])
+    for lang, sources in _SURVEILLANCE_SOURCES.items()
+}
+# re.IGNORECASE takes these for i and s as well; str.lower() leaves them.
+_IGNORECASE_EXTRA = (("ı", "i"), ("ſ", "s"))
+
+
+def _fold(text: str) -> str | None:
+    """``text`` lower-cased character for character, so that wherever the IGNORECASE
+    patterns see a lower-case word, the folded text has it at the same offset. None when
+    lower-casing changes the length (as "İ" does), so offsets would shift."""
+    folded = text.lower()
+    if len(folded) != len(text):
+        return None
+    for odd, letter in _IGNORECASE_EXTRA:
+        if odd in folded:
+            folded = folded.replace(odd, letter)
+    return folded
+
+
+# Every emoji holds a character from this class (its first one, or U+20E3 of a keycap), and a
+# plain class is found by a fast scan: most copy has none of them.
+_EMOJI_HINT = re.compile("[\u00a9\u00ae\u203c-\U0010ffff]")
+
 
 def _norm(word: str) -> str:
     return word.replace("’", "'").casefold()
 
 
 # --- the individual rules --------------------------------------------------------------------
-def banned_words(tokens: Sequence[Token], banned: Mapping[str, str | None]) -> list[ToneFinding]:
-    """Words (or phrases) from ``banned``, each with its suggested swap."""
-    # Entries are indexed by their first word, so a long email with a long list stays fast.
-    by_first: dict[str, list[tuple[list[str], bool, str, str | None]]] = {}
-    prefixes: list[tuple[list[str], bool, str, str | None]] = []  # one word ending in *
-    for entry, swap in banned.items():
+_BannedEntry = tuple[list[str], bool, str, str | None]  # words, last is a prefix, entry, swap
+
+
+@dataclass(frozen=True, slots=True)
+class _BannedIndex:
+    """A tone's banned words, prepared once: entries by their first word, the one-word prefix
+    entries, and one regex of every first word, searched in the normalised text to skip the
+    word-by-word pass when no entry can be there (the common case)."""
+
+    by_first: dict[str, list[_BannedEntry]]
+    prefixes: list[_BannedEntry]
+    prefix_words: tuple[str, ...]
+    screen: re.Pattern[str] | None  # None: the list is empty
+
+
+@lru_cache(maxsize=256)
+def _banned_index(banned: tuple[tuple[str, str | None], ...]) -> _BannedIndex:
+    by_first: dict[str, list[_BannedEntry]] = {}
+    prefixes: list[_BannedEntry] = []
+    for entry, swap in banned:
         parts = [_norm(p) for p in entry.split()]
         if not parts:
             continue
@@ -155,12 +290,36 @@ def banned_words(tokens: Sequence[Token], banned: Mapping[str, str | None]) -> l
             prefixes.append(item)
         else:
             by_first.setdefault(parts[0], []).append(item)
+    prefix_words = tuple(p[0][0] for p in prefixes)
+    firsts = sorted({*by_first, *prefix_words}, key=len, reverse=True)
+    screen = re.compile("|".join(map(re.escape, firsts))) if firsts else None
+    return _BannedIndex(by_first, prefixes, prefix_words, screen)
+
+
+def banned_words(
+    tokens: Sequence[Token], banned: Mapping[str, str | None], text: str | None = None
+) -> list[ToneFinding]:
+    """Words (or phrases) from ``banned``, each with its suggested swap.
+
+    ``text``, the text the tokens come from, lets a text with no banned word skip the
+    word-by-word pass.
+    """
+    index = _banned_index(tuple(banned.items()))
+    if index.screen is None:
+        return []
+    # A word's normal form is a piece of the normalised text (case folding and the apostrophe
+    # swap work character by character), so a first word missing from it matches no token.
+    if text is not None and not index.screen.search(_norm(text)):
+        return []
+    by_first, prefixes, prefix_words = index.by_first, index.prefixes, index.prefix_words
     norm = [_norm(t.text) if t.is_word else None for t in tokens]
     findings: list[ToneFinding] = []
     for i, first in enumerate(norm):
         if first is None:
             continue
-        candidates = by_first.get(first, []) + [p for p in prefixes if first.startswith(p[0][0])]
+        candidates = by_first.get(first, [])
+        if prefix_words and first.startswith(prefix_words):
+            candidates = candidates + [p for p in prefixes if first.startswith(p[0][0])]
         for parts, prefix, _entry, swap in candidates:
             # A phrase matches adjacent words only: punctuation between them breaks it.
             window = norm[i : i + len(parts)]
@@ -221,6 +380,8 @@ def lix_finding(
 
 def exclamations(text: str, maximum: int) -> list[ToneFinding]:
     """A finding at the first exclamation mark over ``maximum``."""
+    if text.count("!") <= maximum:
+        return []
     marks = [m.start() for m in re.finditer("!", text)]
     if len(marks) <= maximum:
         return []
@@ -234,7 +395,9 @@ def exclamations(text: str, maximum: int) -> list[ToneFinding]:
 
 def emoji(text: str, maximum: int) -> list[ToneFinding]:
     """A finding at the first emoji over ``maximum``."""
-    spans = [m.span() for m in EMOJI.finditer(text)]
+    if not _EMOJI_HINT.search(text):
+        return []  # no emoji at all, and maximum is never negative
+    spans = [m.span() for m in EMOJI_SCAN.finditer(text)]
     if len(spans) <= maximum:
         return []
     start, end = spans[maximum]
@@ -247,9 +410,17 @@ def emoji(text: str, maximum: int) -> list[ToneFinding]:
     ]  # fmt: skip
 
 
-def formality(found: Sequence[Sentence], wanted: str, lang: RuleLanguage) -> list[ToneFinding]:
-    """Forms of address that break the tone's ``du``/``De`` choice (Danish, Norwegian)."""
+def formality(
+    found: Sequence[Sentence], wanted: str, lang: RuleLanguage, text: str | None = None
+) -> list[ToneFinding]:
+    """Forms of address that break the tone's ``du``/``De`` choice (Danish, Norwegian).
+
+    ``text``, the text the sentences come from, lets a ``du`` text without "De" (the start of
+    every formal form) skip the word-by-word pass.
+    """
     if wanted == "any" or lang not in INFORMAL:
+        return []
+    if wanted == "du" and text is not None and "De" not in text:
         return []
     findings = []
     for sentence in found:
@@ -279,20 +450,25 @@ def you_we_counts(
 ) -> tuple[int, int]:
     """How many you-words and we-words the text has."""
     you = we = 0
-    starts = {s.words[0].start for s in found if s.words}
+    you_words, we_words = YOU_WORDS[lang], WE_WORDS[lang]
+    formal = lang in INFORMAL
+    starts: set[int] | None = None  # where sentences start, worked out when first needed
     for token in tokens:
-        if not token.is_word:
+        if token.kind != "word" and token.kind != "abbr":
             continue
-        word = _norm(token.text)
-        if word in YOU_WORDS[lang]:
+        text = token.text
+        word = text.replace("’", "'").casefold()
+        if word in you_words:
             you += 1
-        elif word in WE_WORDS[lang] and not (lang == "en" and token.text == "US"):
+        elif word in we_words and not (lang == "en" and text == "US"):
             we += 1
-        elif lang in INFORMAL and (
-            token.text in FORMAL_ALWAYS
-            or (token.text in FORMAL_MID_SENTENCE and token.start not in starts)
-        ):
+        elif formal and text in FORMAL_ALWAYS:
             you += 1
+        elif formal and text in FORMAL_MID_SENTENCE:
+            if starts is None:
+                starts = {s.words[0].start for s in found if s.words}
+            if token.start not in starts:
+                you += 1
     return you, we
 
 
@@ -323,10 +499,7 @@ def surveillance(
 ) -> list[ToneFinding]:
     """Personalisation that sounds like being watched: one finding per sentence (at its first
     such phrase, naming all of them)."""
-    matches: list[tuple[int, int]] = []
-    for pattern in SURVEILLANCE_PATTERNS[lang]:
-        matches.extend(m.span() for m in pattern.finditer(text))
-    matches.sort()
+    matches = _surveillance_matches(text, lang)
     groups: dict[int, list[tuple[int, int]]] = {}
     for start, end in matches:
         sentence = next((s.start for s in found or () if s.start <= start < s.end), start)
@@ -347,6 +520,34 @@ def surveillance(
     return sorted(findings, key=lambda f: f.start)
 
 
+def _surveillance_matches(text: str, lang: RuleLanguage) -> list[tuple[int, int]]:
+    """Every match of every surveillance pattern (as each pattern's ``finditer`` finds them),
+    sorted; each pattern is only tried where one of its first words starts."""
+    patterns = SURVEILLANCE_PATTERNS[lang]
+    scan = _SURVEILLANCE_SCANS[lang]
+    folded = _fold(text)
+    starts: list[tuple[int, int]]  # where a first word starts, and which (an index of words)
+    if folded is not None:
+        index_of = scan.index_of
+        starts = [(m.start(), index_of[m.group()]) for m in scan.starts.finditer(folded)]
+    else:
+        hits = scan.starts_ignorecase.finditer(text)
+        starts = [(m.start(), (m.lastindex or 1) - 1) for m in hits]
+    resume = [0] * len(patterns)  # like finditer: a pattern's next match starts after its last
+    matches: list[tuple[int, int]] = []
+    for at, group in starts:
+        if not scan.any_of_group[group].match(text, at):
+            continue
+        for index in scan.patterns_of_group[group]:
+            if at >= resume[index]:
+                found = patterns[index].match(text, at)
+                if found:
+                    matches.append(found.span())
+                    resume[index] = found.end()
+    matches.sort()
+    return matches
+
+
 def analyse_tone(
     text: str,
     rules: ToneRules,
@@ -360,13 +561,47 @@ def analyse_tone(
 
     ``lix_span`` is the ``[start, end)`` of the text LIX is computed on (default: all of it);
     LIX is only checked when ``rules.lix`` has a range for ``channel``.
+
+    The answer depends on nothing but the arguments, so the last few thousand are kept:
+    ``mkdocs serve`` checks every moment again on each change, and most text has not changed.
     """
-    settings = settings or ToneSettings()
+    found = _analyse_cached(
+        text, _Rules(rules), lang, channel, lix_span, settings or ToneSettings()
+    )
+    return list(found)
+
+
+class _Rules:
+    """ToneRules (a mutable model) as a cache key: equal when all their values are equal."""
+
+    __slots__ = ("key", "rules")
+
+    def __init__(self, rules: ToneRules) -> None:
+        self.rules = rules
+        self.key = rules.model_dump_json()  # every field, in order (banned words' order shows)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Rules) and self.key == other.key
+
+
+@lru_cache(maxsize=4096)
+def _analyse_cached(
+    text: str,
+    keyed: _Rules,
+    lang: Language,
+    channel: str,
+    lix_span: tuple[int, int] | None,
+    settings: ToneSettings,
+) -> tuple[ToneFinding, ...]:
+    rules = keyed.rules
     words_lang = rule_language(lang)
     tokens = tokenize(text, lang)
     found = sentences(text, lang, tokens)
     findings: list[ToneFinding] = []
-    findings += banned_words(tokens, rules.banned_words)
+    findings += banned_words(tokens, rules.banned_words, text)
     if rules.max_sentence_words is not None:
         findings += long_sentences(found, rules.max_sentence_words)
     lix_range = {str(k): v for k, v in rules.lix.items()}.get(channel)
@@ -381,10 +616,10 @@ def analyse_tone(
         findings += exclamations(text, rules.max_exclamations)
     if rules.max_emoji is not None:
         findings += emoji(text, rules.max_emoji)
-    findings += formality(found, rules.formality, words_lang)
+    findings += formality(found, rules.formality, words_lang, text)
     if rules.min_you_we_ratio is not None:
         findings += customer_focus(tokens, found, words_lang, rules.min_you_we_ratio,
                                    settings.focus_min_words)  # fmt: skip
     if rules.no_surveillance:
         findings += surveillance(text, words_lang, found)
-    return sorted(findings, key=lambda f: (f.start, f.kind))
+    return tuple(sorted(findings, key=lambda f: (f.start, f.kind)))

@@ -64,7 +64,9 @@ def build_eml(
     moment_id: str,
 ) -> bytes:
     """multipart/alternative with the plain text first (RFC 2046 5.1.4), then the HTML."""
-    digest = hashlib.sha256(f"{moment_id}\0{locale}\0{subject}\0{text}\0{html}".encode()).hexdigest()
+    digest = hashlib.sha256(
+        f"{moment_id}\0{locale}\0{subject}\0{text}\0{html}".encode()
+    ).hexdigest()
     boundary = f"==mm-{digest[32:56]}=="
     domain = envelope.sender_email.rsplit("@", 1)[-1]
     headers = [

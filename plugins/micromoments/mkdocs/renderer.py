@@ -1,0 +1,116 @@
+"""Rendering the plugin's templates with the theme's Jinja environment.
+
+Templates are looked up in ``micromoments/`` through the theme's loader, whose search path is
+the user's ``custom_dir`` first, then the plugin's templates, then the theme: a team overrides a
+page or fragment by putting a file with the same path in its ``custom_dir``. Unlike MkDocs'
+own templates, ours autoescape: every value from a spec is escaped unless a template marks it
+safe on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from ..model.types import Duration
+from ..results.charts import format_value
+from . import layout
+from .richtext import markdown_html
+
+NAMESPACE = "micromoments"
+PATHS = {
+    "catalog": layout.CATALOG,
+    "journey": layout.JOURNEY,
+    "tracking": layout.TRACKING,
+    "tones": layout.TONES,
+    "portfolio": layout.PORTFOLIO,
+    "quality": layout.QUALITY,
+    "downloads": layout.DOWNLOADS,
+}
+
+
+def _size(n: int) -> str:
+    """``512 B``, ``18.4 kB``, ``1.2 MB``."""
+    if n < 1000:
+        return f"{n} B"
+    if n < 1_000_000:
+        return f"{n / 1000:.1f} kB"
+    return f"{n / 1_000_000:.1f} MB"
+
+
+def _value(value: Any) -> str:
+    """An example or fallback as people read it (lists and objects as compact JSON)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _duration(value: Any) -> str:
+    return value.describe() if isinstance(value, Duration) else str(value or "")
+
+
+def _metric(value: float | None, unit: str = "number") -> str:
+    return "–" if value is None else format_value(value, unit)
+
+
+def _markdown(text: str, top: int = 3) -> Markup:
+    return markdown_html(text, top=top)
+
+
+FILTERS: dict[str, Any] = {
+    "mm_size": _size,
+    "mm_value": _value,
+    "mm_duration": _duration,
+    "mm_metric": _metric,
+    "mm_markdown": _markdown,
+}
+
+
+def template_env(config: MkDocsConfig) -> jinja2.Environment:
+    """A Jinja environment over the theme's template path, with autoescaping and our filters.
+
+    It is our own (turning autoescape on cannot affect the theme's pages) and checks template
+    files for changes, so one environment can serve every rebuild of ``mkdocs serve``: compiled
+    templates are reused and an edited override is picked up.
+    """
+    env = config.theme.get_env()
+    env.autoescape = True
+    env.auto_reload = True
+    env.filters.update(FILTERS)
+    env.globals["paths"] = PATHS
+    return env
+
+
+class Renderer:
+    """Renders ``micromoments/<name>`` for a page, with links relative to that page."""
+
+    def __init__(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> None:
+        self.env = env
+        self.config = config
+        self.files = files
+
+    def link(self, page: Page, path: str, anchor: str = "") -> str | None:
+        """URL of the file at docs path ``path`` relative to ``page`` (None if not in the site)."""
+        found = self.files.get_file_from_path(path)
+        if found is None:
+            return None
+        return get_relative_url(found.url, page.url) + (f"#{anchor}" if anchor else "")
+
+    def render(self, name: str, page: Page, **context: Any) -> str:
+        """The HTML of template ``micromoments/<name>``."""
+        template = self.env.get_template(posixpath.join(NAMESPACE, name))
+
+        def url(path: str, anchor: str = "") -> str:
+            return self.link(page, path, anchor) or ""
+
+        return template.render(config=self.config, page=page, url=url, **context)

@@ -1,0 +1,1 @@
+"""Browser tests of the catalog site (Playwright driving Debian's chromium)."""

@@ -1,0 +1,131 @@
+"""`mkdocs serve` behaviour, driven in-process the way the serve command drives it.
+
+`mkdocs serve` calls ``on_startup(command="serve")`` once, then for every rebuild loads the
+config again and calls ``build(config, serve_url=...)``; plugins that define ``on_startup``
+are reused across those loads. These tests do the same on a copy of the example project, which
+is faster and more precise than watching a real server reload.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+
+from conftest import REPO
+from micromoments.config import load_project_config
+from micromoments.load import load_catalog
+from micromoments.mkdocs.plugin import MicromomentsPlugin
+
+SERVE_URL = "http://127.0.0.1:8000/"
+ORDER = "moments/purchase/order-confirmation.md"
+
+
+class Server:
+    """Records what the plugin asks the live-reload server to watch."""
+
+    def __init__(self) -> None:
+        self.watched: list[str] = []
+
+    def watch(self, path: str) -> None:
+        self.watched.append(path)
+
+
+class Serve:
+    """A serve session on a project: rebuild() as the live-reload loop does."""
+
+    def __init__(self, project: Path, site: Path) -> None:
+        self.project = project
+        self.site = site
+        first = self.config()
+        first.plugins.on_startup(command="serve", dirty=False)
+        self.plugin = self.plugin_of(first)
+        self.first: MkDocsConfig | None = first
+
+    def config(self) -> MkDocsConfig:
+        return load_config(str(self.project / "mkdocs.yml"), site_dir=str(self.site))
+
+    @staticmethod
+    def plugin_of(config: MkDocsConfig) -> MicromomentsPlugin:
+        found = config.plugins["micromoments"]
+        assert isinstance(found, MicromomentsPlugin)
+        return found
+
+    def rebuild(self) -> MkDocsConfig:
+        config, self.first = (self.first or self.config()), None
+        assert self.plugin_of(config) is self.plugin  # the same instance across rebuilds
+        config.site_url = SERVE_URL
+        build(config, serve_url=SERVE_URL)
+        return config
+
+    def page(self, path: str) -> str:
+        return (self.site / path / "index.html").read_text(encoding="utf-8")
+
+    def close(self) -> None:
+        self.plugin.on_shutdown()
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Serve]:
+    project = tmp_path / "project"
+    project.mkdir()
+    for part in ("mkdocs.yml", "docs", "moments", "templates", "results"):
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, project / part)
+        else:
+            shutil.copy2(source, project / part)
+    session = Serve(project, tmp_path / "site")
+    yield session
+    session.close()
+
+
+def test_editing_one_moment_renders_only_that_moment(serve: Serve) -> None:
+    serve.rebuild()
+    cache = serve.plugin.cache
+    moments = len(cache.entries)
+    assert moments == 11 and (cache.hits, cache.misses) == (0, 11)
+    spec = serve.project / ORDER
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "Hvor kunden er", "Hvor kunden står", 1), encoding="utf-8")  # fmt: skip
+    serve.rebuild()
+    assert (cache.hits, cache.misses) == (10, 12)
+    assert "Hvor kunden står" in serve.page("catalog/moments/order-confirmation")
+    config = serve.rebuild()  # nothing changed: everything comes from the cache
+    assert (cache.hits, cache.misses) == (21, 12)
+    assert len(cache.entries) == moments
+    # and the server is told to watch what the moments are built from
+    server = Server()
+    returned: Any = serve.plugin.on_serve(server, config=config, builder=lambda: None)
+    assert returned is server
+    watched = {Path(p) for p in server.watched}
+    assert {serve.project / "moments", serve.project / "templates",
+            serve.project / "results"} <= watched  # fmt: skip
+
+
+def test_a_broken_moment_shows_its_problems_while_the_rest_stays_up(serve: Serve) -> None:
+    spec = serve.project / ORDER
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("status: live", "status: [live", 1), encoding="utf-8")
+    found = load_catalog(load_project_config(serve.project)).report.for_moment("order-confirmation")
+    where = next(d.location() for d in found if d.rule == "MM010")
+    assert where.startswith(f"{ORDER}:")
+    serve.rebuild()  # no exception: serve keeps going
+    broken = serve.page("catalog/moments/order-confirmation")
+    assert "This moment has errors" in broken
+    assert "MM010" in broken and where in broken
+    catalog = serve.page("catalog")
+    assert len(re.findall(r"data-mm-card(?=[\s>])", catalog)) == 11
+    assert "mm-quality--error" in catalog
+    other = serve.page("catalog/moments/return-label")
+    assert "data-mm-frame" in other and "This moment has errors" not in other
+    spec.write_text(text, encoding="utf-8")  # fixed again: the page recovers
+    serve.rebuild()
+    assert "This moment has errors" not in serve.page("catalog/moments/order-confirmation")
