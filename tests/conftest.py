@@ -62,7 +62,9 @@ Preheader: Vi har modtaget din ordre og giver besked, når den er på vej.
 
 ### Tak for din ordre
 
-Hej {{ first_name }}. [Se din ordre]({{ order_url }}){.button}
+Hej {{ first_name }}.
+
+[Se din ordre]({{ order_url }}){.button}
 
 ## SMS
 

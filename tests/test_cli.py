@@ -34,7 +34,7 @@ def test_check_clean_project_exits_zero(
     project.moment(VALID)
     code, out = run(["check"], project.root, capsys)
     assert code == 0
-    assert out.strip() == "All checks passed (1 moment checked)."
+    assert out.strip().startswith("All checks passed (1 moment checked).")
 
 
 def test_check_prints_ruff_style_lines_with_source_and_hint(project: Project, capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
@@ -56,7 +56,12 @@ def test_check_json(project: Project, capsys: pytest.CaptureFixture[str]) -> Non
     code, out = run(["check", "--format", "json"], project.root, capsys)
     payload = json.loads(out)
     assert code == 1
-    assert payload["summary"] == {"errors": 1, "warnings": 0, "infos": 0, "moments": 1}
+    assert {k: payload["summary"][k] for k in ("errors", "warnings", "moments", "suppressed")} == {
+        "errors": 1,
+        "warnings": 0,
+        "moments": 1,
+        "suppressed": 0,
+    }
     d = payload["diagnostics"][0]
     assert (d["rule"], d["name"], d["line"], d["column"]) == ("MM110", "unknown-phase", 4, 8)
 
@@ -94,7 +99,8 @@ def test_new_scaffolds_a_spec_that_passes_check(project: Project, capsys: pytest
     payload = json.loads(out)
     assert code == 0
     assert payload["summary"]["errors"] == 0
-    assert {d["rule"] for d in payload["diagnostics"]} <= {"MM135"}  # only: no 'en' translation yet
+    problems = {d["rule"] for d in payload["diagnostics"] if d["severity"] != "info"}
+    assert problems <= {"MM135"}  # only: no 'en' translation yet
 
 
 def test_new_refuses_unknown_phase_and_existing_file(project: Project, capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
@@ -170,3 +176,18 @@ def test_watch_rechecks_after_an_edit(project: Project) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_suppressed_diagnostics_are_listed_in_json_only(project: Project, capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    text = VALID.replace(
+        "Hej {{ first_name }}.\n",
+        "<!-- micromoments: ignore MM201 -- fornavn comes from the ESP -->\nHej {{ fornavn }}.\n",
+    )
+    project.moment(text)
+    code, out = run(["check", "--no-source"], project.root, capsys)
+    assert code == 0 and "MM201" not in out
+    code, out = run(["check", "--format", "json"], project.root, capsys)
+    payload = json.loads(out)
+    assert payload["summary"]["suppressed"] == 1
+    assert payload["suppressed"][0]["rule"] == "MM201"
+    assert payload["suppressed"][0]["suppressed"] == "fornavn comes from the ESP"

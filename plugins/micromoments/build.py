@@ -27,6 +27,7 @@ from .render.dialects import UNEXPRESSIBLE, apply, render_slots
 from .render.email import reset_layout_cache
 from .render.fill import SCENARIOS, Filler
 from .render.moment import render_moment
+from .results.data import Results, load_results
 from .render.outputs import Rendition
 from .write.artifacts import catalog_json, moment_artifacts
 from .write.zips import deterministic_zip
@@ -44,6 +45,7 @@ class MomentBuild:
     production: dict[Key, Rendition] = field(default_factory=dict)
     artifacts: dict[str, bytes] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppressed: list[Diagnostic] = field(default_factory=list)
 
     @property
     def rendered(self) -> bool:
@@ -61,6 +63,7 @@ class CatalogBuild:
     moments: dict[str, MomentBuild] = field(default_factory=dict)
     report: Report = field(default_factory=Report)
     artifacts: dict[str, bytes] = field(default_factory=dict)
+    results: Results | None = None
 
     @property
     def has_errors(self) -> bool:
@@ -114,6 +117,7 @@ def build_catalog(
     cache: BuildCache | None = None,
     progress: Callable[[int, int], None] | None = None,
     only: set[str] | None = None,
+    package_files: bool = True,
 ) -> CatalogBuild:
     """Load, render, check and package every moment of the project (or ``only`` these ids)."""
     reset_layout_cache()
@@ -123,6 +127,7 @@ def build_catalog(
     chosen: Dialect = dialect or config.dialect
     result = CatalogBuild(catalog=catalog, brand=brand, dialect=chosen, report=report)
     report.extend(d for d in catalog.report if d.moment is None)
+    report.extend(d for d in catalog.report.suppressed if d.moment is None)
     shared = _fingerprint(
         config.model_dump(mode="json"),
         chosen,
@@ -135,21 +140,26 @@ def build_catalog(
     ordered = [m for m in catalog.ordered() if only is None or m.id in only]
     for index, moment in enumerate(ordered):
         loaded = [d for d in catalog.report if d.moment == moment.id]
+        loaded_suppressed = [d for d in catalog.report.suppressed if d.moment == moment.id]
         key = _fingerprint(shared, moment.source_hash, [d.to_json() for d in loaded])
         keys.add(key)
         built = cache.get(key) if cache is not None else None
         if built is None:
             built = build_moment(moment, catalog.context, brand, chosen, loaded)
+            built.suppressed[:0] = loaded_suppressed
             if cache is not None:
                 cache.entries[key] = built
         built.moment = moment
         result.moments[moment.id] = built
         report.extend(built.diagnostics)
+        report.extend(built.suppressed)
         if progress is not None:
             progress(index + 1, len(ordered))
     if cache is not None:
         cache.keep_only(keys)
-    result.artifacts = package(result)
+    result.results = load_results(config, catalog, report)
+    if package_files:
+        result.artifacts = package(result)
     return result
 
 
@@ -174,6 +184,7 @@ def build_moment(
         built.production[key] = production(rendition, dialect, moment, report)
     check_renditions(moment, ctx, built.previews, report)
     built.diagnostics.extend(report.diagnostics)
+    built.suppressed.extend(report.suppressed)
     if not any(d.severity is Severity.ERROR for d in built.diagnostics):
         built.artifacts = moment_artifacts(built, brand, dialect, ctx)
     return built

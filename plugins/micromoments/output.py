@@ -64,31 +64,39 @@ def format_text(
     return "\n".join(out)
 
 
-def summary(diagnostics: Sequence[Diagnostic], moments: int) -> str:
+def summary(diagnostics: Sequence[Diagnostic], moments: int, *, infos_shown: bool = True) -> str:
     """``Found 2 errors and 1 warning in 2 files (12 moments checked).``"""
-    counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
-    parts = []
-    for severity, word in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"),
-                           (Severity.INFO, "info")):  # fmt: skip
-        n = counts[severity]
-        if n:
-            parts.append(f"{n} {word}{'s' if n != 1 and word != 'info' else ''}")
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
+    infos = sum(1 for d in diagnostics if d.severity is Severity.INFO)
     checked = f"{moments} moment{'s' if moments != 1 else ''} checked"
-    if not parts:
-        return f"All checks passed ({checked})."
-    with_files = len({d.path for d in diagnostics})
-    joined = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-    return f"Found {joined} in {with_files} file{'s' if with_files != 1 else ''} ({checked})."
+    note = ""
+    if infos:
+        note = f" {infos} info{'s' if infos != 1 else ''}" + (
+            "." if infos_shown else " not shown (--infos shows them)."
+        )
+    if not errors and not warnings:
+        return f"All checks passed ({checked}).{note}"
+    parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in
+             ((errors, "error"), (warnings, "warning")) if n]  # fmt: skip
+    files = len({d.path for d in diagnostics if d.severity is not Severity.INFO})
+    return (
+        f"Found {' and '.join(parts)} in {files} file{'s' if files != 1 else ''} ({checked}).{note}"
+    )
 
 
-def format_json(diagnostics: Sequence[Diagnostic], moments: int) -> str:
-    """A stable JSON document: the diagnostics and their counts."""
+def format_json(
+    diagnostics: Sequence[Diagnostic], moments: int, suppressed: Sequence[Diagnostic] = ()
+) -> str:
+    """A stable JSON document: the diagnostics, those suppressed inline, and their counts."""
     payload = {
         "diagnostics": [d.to_json() for d in diagnostics],
+        "suppressed": [d.to_json() for d in suppressed],
         "summary": {
             "errors": sum(1 for d in diagnostics if d.severity is Severity.ERROR),
             "warnings": sum(1 for d in diagnostics if d.severity is Severity.WARNING),
             "infos": sum(1 for d in diagnostics if d.severity is Severity.INFO),
+            "suppressed": len(suppressed),
             "moments": moments,
         },
     }

@@ -4,6 +4,6 @@ Importing this package registers every rule (for the docs, the CLI and the confi
 """
 
 from ..results import data as results_data
-from . import clients, data, push, sms, spec, tone
+from . import clients, data, email, push, sms, spec, tone
 
-__all__ = ["clients", "data", "push", "results_data", "sms", "spec", "tone"]
+__all__ = ["clients", "data", "email", "push", "results_data", "sms", "spec", "tone"]

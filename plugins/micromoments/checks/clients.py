@@ -250,8 +250,3 @@ def report_client_findings(
         rule_id, message, hint = client_diagnostic(finding, progressive)
         pos = pos_for(finding.line, finding.col)
         report.add(rule_id, path, pos, message, hint, moment=moment)
-
-
-# The email rules (MM3xx) must be registered whenever the checks are (for `micromoments rules`,
-# the docs and `rules:` in mkdocs.yml). Imported last, because checks.email imports this module.
-from . import email as _email  # noqa: E402, F401

@@ -48,10 +48,11 @@ def build(dialect: str | None, out: Path, strict: bool) -> int:
     else:
         result = build_catalog(config, dialect=dialect)  # type: ignore[arg-type]
     diagnostics = result.report.sorted()
-    text = format_text(diagnostics, root=config.root, style=style_for(sys.stdout.isatty()))
+    shown = [d for d in diagnostics if d.severity is not Severity.INFO]
+    text = format_text(shown, root=config.root, style=style_for(sys.stdout.isatty()))
     if text:
         click.echo(text + "\n")
-    click.echo(summary(diagnostics, len(result.catalog.moments)))
+    click.echo(summary(diagnostics, len(result.catalog.moments), infos_shown=False))
     failing = {Severity.ERROR} | ({Severity.WARNING} if strict else set())
     if any(d.severity in failing for d in diagnostics):
         click.echo(f"Nothing written; {out} is unchanged.", err=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..build import build_catalog
 from ..config import ProjectConfig
 from ..diagnostics import Diagnostic, Severity
 from ..load import load_catalog
@@ -28,7 +29,26 @@ from .common import project_config, style_for
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (for pre-commit and CI).")
 @click.option("--no-source", is_flag=True, help="Do not print the source line under each problem.")
 @click.option("--watch", is_flag=True, help="Check again whenever a spec changes (Ctrl-C stops).")
-def check(path: Path | None, fmt: str, strict: bool, no_source: bool, watch: bool) -> int:
+@click.option(
+    "--infos",
+    "show_infos",
+    is_flag=True,
+    help="Print info diagnostics too (client notes, partial support).",
+)
+@click.option(
+    "--specs-only",
+    is_flag=True,
+    help="Check the specs without rendering (skips the email, SMS, push and client rules).",
+)
+def check(
+    path: Path | None,
+    fmt: str,
+    strict: bool,
+    no_source: bool,
+    watch: bool,
+    show_infos: bool,
+    specs_only: bool,
+) -> int:
     """Check the moments in PATH (a moments folder, a spec file, or the project).
 
     Prints `file:line:col: RULE message` with a hint for every problem in every file, then a
@@ -39,7 +59,7 @@ def check(path: Path | None, fmt: str, strict: bool, no_source: bool, watch: boo
         raise click.ClickException(f"{path}: no such file or folder")
     config = project_config(target if target.is_dir() else target.parent)
     if not watch:
-        return _check_once(config, target, fmt, strict, no_source)
+        return _check_once(config, target, fmt, strict, no_source, specs_only, show_infos)
     seen = None
     try:
         while True:
@@ -47,25 +67,32 @@ def check(path: Path | None, fmt: str, strict: bool, no_source: bool, watch: boo
             if state != seen:
                 seen = state
                 click.echo(f"micromoments: checking {config.moments_dir}/")
-                _check_once(config, target, fmt, strict, no_source)
+                _check_once(config, target, fmt, strict, no_source, specs_only, show_infos)
             time.sleep(0.5)
     except KeyboardInterrupt:
         return 0
 
 
 def _check_once(config: ProjectConfig, target: Path, fmt: str, strict: bool,
-                no_source: bool) -> int:  # fmt: skip
-    catalog = load_catalog(config)
-    diagnostics = _within_target(catalog.report.sorted(), config, target)
+                no_source: bool, specs_only: bool, show_infos: bool = False) -> int:  # fmt: skip
+    if specs_only:
+        catalog = load_catalog(config)
+        report = catalog.report
+    else:  # render too: the email, SMS, push and client-support rules need the output
+        built = build_catalog(config, package_files=False)
+        catalog, report = built.catalog, built.report
+    diagnostics = _within_target(report.sorted(), config, target)
+    suppressed = _within_target(sorted(report.suppressed, key=Diagnostic.sort_key), config, target)
     if fmt == "json":
-        click.echo(format_json(diagnostics, len(catalog.moments)))
+        click.echo(format_json(diagnostics, len(catalog.moments), suppressed))
     else:
-        text = format_text(diagnostics, root=config.root, style=style_for(sys.stdout.isatty()),
+        shown = [d for d in diagnostics if show_infos or d.severity is not Severity.INFO]
+        text = format_text(shown, root=config.root, style=style_for(sys.stdout.isatty()),
                            show_source=not no_source)  # fmt: skip
         if text:
             click.echo(text)
             click.echo("")
-        click.echo(summary(diagnostics, len(catalog.moments)))
+        click.echo(summary(diagnostics, len(catalog.moments), infos_shown=show_infos))
     failing = {Severity.ERROR} | ({Severity.WARNING} if strict else set())
     return 1 if any(d.severity in failing for d in diagnostics) else 0
 

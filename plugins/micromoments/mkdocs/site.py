@@ -14,7 +14,6 @@ from ..checks.sms import sms_summary
 from ..config import Dialect, ProjectConfig
 from ..diagnostics import Diagnostic, Report
 from ..results.charts import moment_charts
-from ..results.data import load_results
 from ..results.summary import portfolio, summarize_catalog
 from . import layout
 from .previews import SCHEMES, AssetCopies, email_preview, web_preview
@@ -27,13 +26,9 @@ def load_site(
 ) -> CatalogSite:
     """Build every moment (reusing ``cache``), read the results, and arrange the site."""
     build = build_catalog(project, cache=cache, dialect=dialect)
-    results_report = Report(project.rules)
-    results = load_results(project, build.catalog, results_report)
-    merged = Report(project.rules)
-    merged.extend(build.report)
-    merged.extend(results_report)
-    diagnostics = merged.sorted()
-    summaries = summarize_catalog(build.catalog, results)
+    diagnostics = build.report.sorted()
+    assert build.results is not None
+    summaries = summarize_catalog(build.catalog, build.results)
     site = CatalogSite(
         build=build,
         moments=[],

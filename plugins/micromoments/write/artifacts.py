@@ -191,7 +191,7 @@ def moment_artifacts(
         sample = built.previews[(locale, variant, "sample")]
         these = rendition_files(moment, production, sample, brand)
         base = folder(locale, variant)
-        checks = [d.to_json() for d in built.diagnostics]
+        checks = [d.to_json() for d in built.diagnostics if d.moment == moment.id]
         info = manifest(moment, production, sample, these, dialect, ctx)
         info["checks"] = {
             "errors": sum(1 for d in checks if d["severity"] == "error"),
