@@ -27,8 +27,8 @@ from .render.dialects import UNEXPRESSIBLE, apply, render_slots
 from .render.email import reset_layout_cache
 from .render.fill import SCENARIOS, Filler
 from .render.moment import render_moment
-from .results.data import Results, load_results
 from .render.outputs import Rendition
+from .results.data import Results, load_results
 from .write.artifacts import catalog_json, moment_artifacts
 from .write.zips import deterministic_zip
 

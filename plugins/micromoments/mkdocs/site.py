@@ -12,7 +12,7 @@ from pathlib import Path
 from ..build import BuildCache, MomentBuild, build_catalog
 from ..checks.sms import sms_summary
 from ..config import Dialect, ProjectConfig
-from ..diagnostics import Diagnostic, Report
+from ..diagnostics import Diagnostic
 from ..results.charts import moment_charts
 from ..results.summary import portfolio, summarize_catalog
 from . import layout
