@@ -36,10 +36,16 @@ def visible_cards(page: Page) -> list[str]:
 
 def email_frame(page: Page) -> Frame:
     """The email preview's frame, loaded."""
-    handle = page.locator(EMAIL_FRAME).element_handle()
-    assert handle is not None
-    frame = handle.content_frame()
-    assert frame is not None
+    locator = page.locator(EMAIL_FRAME)
+    locator.wait_for(state="attached")
+    frame = None
+    for _ in range(200):  # the frame object appears once the iframe starts loading its src
+        handle = locator.element_handle()
+        frame = handle.content_frame() if handle is not None else None
+        if frame is not None and frame.url not in ("", "about:blank"):
+            break
+        page.wait_for_timeout(50)
+    assert frame is not None, "the email preview frame never loaded"
     frame.wait_for_load_state("load")
     return frame
 
