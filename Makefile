@@ -76,4 +76,4 @@ update-caniemail:
 	tools/update_caniemail.sh 2.0.2
 
 clean:
-	rm -rf site dist .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/screenshots
+	rm -rf site dist .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/screenshots

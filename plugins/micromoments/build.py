@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from .diagnostics import Diagnostic, Report, Severity
 from .load import load_catalog
 from .load.loader import Catalog
 from .model import Moment
+from .parallel import pmap
+from .parallel import shared as worker_state
 from .render.brand import Brand, load_brand
 from .render.dialects import UNEXPRESSIBLE, apply, render_slots
 from .render.email import reset_layout_cache
@@ -30,7 +32,9 @@ from .render.moment import render_moment
 from .render.outputs import Rendition
 from .results.data import Results, load_results
 from .write.artifacts import catalog_json, moment_artifacts
-from .write.zips import deterministic_zip
+from .write.zips import deterministic_zip, merge_zips
+
+CATALOG_ZIP = "micromoments-modules.zip"
 
 Key = tuple[str, str | None]  # (locale, variant)
 
@@ -44,13 +48,32 @@ class MomentBuild:
     previews: dict[tuple[str, str | None, str], Rendition] = field(default_factory=dict)
     production: dict[Key, Rendition] = field(default_factory=dict)
     artifacts: dict[str, bytes] = field(default_factory=dict)
+    zip: bytes = b""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     suppressed: list[Diagnostic] = field(default_factory=list)
+    sizes: dict[str, int] = field(default_factory=dict)  # artifact name to bytes
+    was_rendered: bool = False
+    written: list[str] = field(default_factory=list)  # where a sink put the files (cached too)
 
     @property
     def rendered(self) -> bool:
         """True when the moment produced modules (its spec had no errors)."""
-        return bool(self.renditions)
+        return self.was_rendered
+
+    def release(self) -> None:
+        """Drop the bulky output once it is written, keeping what pages show.
+
+        Large catalogs stream: each moment's files go to disk as soon as it is built, and only
+        this light version (subjects, texts, sizes) stays in memory.
+        """
+        self.renditions = {}
+        self.production = {}
+        self.artifacts = {}
+        self.zip = b""
+        self.previews = {
+            key: replace(r, email=replace(r.email, html="", mjml="") if r.email else None)
+            for key, r in self.previews.items()
+        }
 
 
 @dataclass
@@ -118,8 +141,14 @@ def build_catalog(
     progress: Callable[[int, int], None] | None = None,
     only: set[str] | None = None,
     package_files: bool = True,
+    sink: Callable[[CatalogBuild, MomentBuild], None] | None = None,
 ) -> CatalogBuild:
-    """Load, render, check and package every moment of the project (or ``only`` these ids)."""
+    """Load, render, check and package every moment of the project (or ``only`` these ids).
+
+    With ``sink``, each moment is handed over as soon as it is built (in catalog order) and
+    then released, so memory stays flat for catalogs of any size; ``artifacts`` then holds only
+    catalog.json, and the sink writes the rest (see :class:`.write.zips.ZipMerger`).
+    """
     reset_layout_cache()
     catalog = load_catalog(config)
     report = Report(config.rules)
@@ -138,29 +167,55 @@ def build_catalog(
     )
     keys: set[str] = set()
     ordered = [m for m in catalog.ordered() if only is None or m.id in only]
-    for index, moment in enumerate(ordered):
-        loaded = [d for d in catalog.report if d.moment == moment.id]
-        loaded_suppressed = [d for d in catalog.report.suppressed if d.moment == moment.id]
+    by_moment: dict[str | None, list[Diagnostic]] = {}
+    for d in catalog.report:
+        by_moment.setdefault(d.moment, []).append(d)
+    silenced: dict[str | None, list[Diagnostic]] = {}
+    for d in catalog.report.suppressed:
+        silenced.setdefault(d.moment, []).append(d)
+    todo: list[tuple[Moment, list[Diagnostic]]] = []
+    found: dict[str, MomentBuild] = {}
+    keyed: dict[str, str] = {}
+    for moment in ordered:
+        loaded = by_moment.get(moment.id, [])
         key = _fingerprint(shared, moment.source_hash, [d.to_json() for d in loaded])
         keys.add(key)
+        keyed[moment.id] = key
         built = cache.get(key) if cache is not None else None
         if built is None:
-            built = build_moment(moment, catalog.context, brand, chosen, loaded)
-            built.suppressed[:0] = loaded_suppressed
+            todo.append((moment, loaded))
+        else:
+            found[moment.id] = built
+    state = {"ctx": catalog.context, "brand": brand, "dialect": chosen}
+    fresh = iter(pmap(_build_one, todo, state=state, jobs=config.jobs))
+    for index, moment in enumerate(ordered, start=1):
+        built = found.get(moment.id) or next(fresh)
+        if moment.id not in found:
+            built.suppressed[:0] = silenced.get(moment.id, [])
             if cache is not None:
-                cache.entries[key] = built
+                cache.entries[keyed[moment.id]] = built
         built.moment = moment
         result.moments[moment.id] = built
         report.extend(built.diagnostics)
         report.extend(built.suppressed)
+        if sink is not None:
+            sink(result, built)
+            built.release()
         if progress is not None:
-            progress(index + 1, len(ordered))
+            progress(index, len(ordered))
     if cache is not None:
         cache.keep_only(keys)
     result.results = load_results(config, catalog, report)
-    if package_files:
+    if sink is not None:
+        result.artifacts = {"catalog.json": catalog_json(result)}
+    elif package_files:
         result.artifacts = package(result)
     return result
+
+
+def _build_one(item: tuple[Moment, list[Diagnostic]]) -> MomentBuild:
+    state = worker_state()
+    return build_moment(item[0], state["ctx"], state["brand"], state["dialect"], item[1])
 
 
 def build_moment(
@@ -171,6 +226,7 @@ def build_moment(
     if not moment.ok or any(d.severity is Severity.ERROR for d in loaded):
         return built  # a broken spec gets a page with its diagnostics, but no modules
     render = render_moment(moment, ctx, brand)
+    built.was_rendered = bool(render.renditions)
     report = Report(ctx.config.rules)
     report.extend(render.diagnostics)
     for rendition in render.renditions:
@@ -187,6 +243,8 @@ def build_moment(
     built.suppressed.extend(report.suppressed)
     if not any(d.severity is Severity.ERROR for d in built.diagnostics):
         built.artifacts = moment_artifacts(built, brand, dialect, ctx)
+        built.sizes = {name: len(data) for name, data in built.artifacts.items()}
+        built.zip = deterministic_zip({f"{moment.id}/{n}": d for n, d in built.artifacts.items()})
     return built
 
 
@@ -218,18 +276,16 @@ def production(rendition: Rendition, dialect: Dialect, moment: Moment, report: R
 def package(result: CatalogBuild) -> dict[str, bytes]:
     """All artifacts: per-moment files, a zip per moment, the catalog zip and catalog.json."""
     files: dict[str, bytes] = {}
+    zips = []
     for mid, built in result.moments.items():
         if not built.artifacts:
             continue
         for name, data in built.artifacts.items():
             files[f"{mid}/{name}"] = data
-        files[f"{mid}.zip"] = deterministic_zip(
-            {f"{mid}/{n}": d for n, d in built.artifacts.items()}
-        )
-    modules = {name: data for name, data in files.items() if not name.endswith(".zip")}
+        files[f"{mid}.zip"] = built.zip
+        zips.append(built.zip)
     files["catalog.json"] = catalog_json(result)
-    modules["catalog.json"] = files["catalog.json"]
-    files["micromoments-modules.zip"] = deterministic_zip(modules)
+    files[CATALOG_ZIP] = merge_zips(zips, {"catalog.json": files["catalog.json"]})
     return files
 
 

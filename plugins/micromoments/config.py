@@ -47,6 +47,9 @@ class ProjectConfig(BaseModel):
     )
     results_dir: str = Field("results", description="Folder with KPI results (CSV).")
     cache: bool = Field(True, description="Reuse renders of unchanged moments.")
+    jobs: int = Field(
+        0, ge=0, description="Worker processes for large catalogs (0: one per core; 1: none)."
+    )
 
     @field_validator("rules", mode="before")
     @classmethod

@@ -119,7 +119,7 @@ def send(moment_id: str, to: str, smtp: str, locale: str | None, variant: str | 
     built, _config, _brand = _one(moment_id)
     locale, variant = _pick(built, locale, variant)
     name = folder(locale, variant) + "email.eml"
-    message = built.artifacts.get(name)
+    message = built.artifacts.get(name)  # (preview and send build without a sink: all in memory)
     if message is None:
         raise click.ClickException(f"{moment_id} has no email")
     host, _, port = smtp.rpartition(":")

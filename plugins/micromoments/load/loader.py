@@ -21,6 +21,7 @@ from ..diagnostics import FILE, Diagnostic, Position, Report, Severity, rule
 from ..layouts import available_layouts
 from ..model import Channel, Journey, Moment, MomentSpec, Tones, Translation
 from ..model.moment import TRANSLATABLE_KEYS, TranslationSpec
+from ..parallel import pmap, shared
 from ..results.data import check_kpis
 from ..suppress import read_suppressions
 from .salvage import salvage
@@ -333,6 +334,10 @@ def _load_translation(
     return translation
 
 
+def _load_group(group: MomentFiles) -> tuple[Moment | None, list[Diagnostic]]:
+    return load_moment(group, shared()["ctx"])
+
+
 def load_catalog(config: ProjectConfig) -> Catalog:
     """Load every moment of the project and run the spec and data checks on each."""
     report = Report(config.rules)
@@ -340,8 +345,8 @@ def load_catalog(config: ProjectConfig) -> Catalog:
     catalog = Catalog(context=ctx, report=report)
     groups = group_files(discover(config.moments_path))
     first_path: dict[str, str] = {}
-    for group in groups.values():
-        moment, diagnostics = load_moment(group, ctx)
+    loaded = pmap(_load_group, list(groups.values()), state={"ctx": ctx}, jobs=config.jobs)
+    for moment, diagnostics in loaded:
         report.extend(diagnostics)
         if moment is None:
             continue

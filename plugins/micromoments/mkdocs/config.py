@@ -20,6 +20,7 @@ class MicromomentsConfig(base.Config):
     clients = c.ListOfItems(c.Type(str), default=["gmail", "apple-mail", "outlook", "yahoo"])
     results_dir = c.Type(str, default="results")
     cache = c.Type(bool, default=True)
+    jobs = c.Type(int, default=0)
 
     def core_values(self) -> dict[str, Any]:
         """The settings as the core's ProjectConfig expects them."""

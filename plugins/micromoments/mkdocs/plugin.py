@@ -112,6 +112,17 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             self.pages[page.uri] = page
         for path, data in sorted(self.site.files.items()):
             self._add(files, File.generated(config, path, content=data))
+        for path in sorted(self.site.stored):
+            # copied by MkDocs from the store; unchanged files keep their mtime (dirty serve)
+            self._add(
+                files,
+                File(
+                    path,
+                    src_dir=str(self.site.store_root),
+                    dest_dir=config.site_dir,
+                    use_directory_urls=False,
+                ),
+            )
         for path, source in ASSETS.items():
             self._add(files, File.generated(config, path, content=source.read_bytes()))
         dirs = tuple(config.theme.dirs)

@@ -9,52 +9,89 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..build import BuildCache, MomentBuild, build_catalog
+from ..build import CATALOG_ZIP, BuildCache, CatalogBuild, MomentBuild, build_catalog
 from ..checks.sms import sms_summary
 from ..config import Dialect, ProjectConfig
 from ..diagnostics import Diagnostic
 from ..results.charts import moment_charts
 from ..results.summary import portfolio, summarize_catalog
+from ..write.zips import ZipMerger
 from . import layout
 from .previews import SCHEMES, AssetCopies, email_preview, web_preview
+from .store import FileStore
 from .structure import CatalogSite, Download, MomentView, PreviewState
 from .tracking import tracking_plan
 
 
 def load_site(
-    project: ProjectConfig, *, cache: BuildCache | None = None, dialect: Dialect | None = None
+    project: ProjectConfig,
+    *,
+    cache: BuildCache | None = None,
+    dialect: Dialect | None = None,
+    store: FileStore | None = None,
 ) -> CatalogSite:
-    """Build every moment (reusing ``cache``), read the results, and arrange the site."""
-    build = build_catalog(project, cache=cache, dialect=dialect)
+    """Build every moment (reusing ``cache``), read the results, and arrange the site.
+
+    Moments stream: each one's previews and downloads go to ``store`` as soon as it is built,
+    and only what the pages show stays in memory.
+    """
+    store = store or FileStore(project.root / ".cache" / "micromoments" / "site")
+    store.paths.clear()
+    assets = AssetCopies()
+    views: list[MomentView] = []
+    holder: list[CatalogSite] = []
+    zip_part = store.root / ".catalog-zip.partial"
+    zip_part.parent.mkdir(parents=True, exist_ok=True)
+    with zip_part.open("wb") as zip_file:
+        merger = ZipMerger(zip_file)
+
+        def sink(build: CatalogBuild, built: MomentBuild) -> None:
+            if not holder:
+                holder.append(CatalogSite(build=build, moments=views, events=[], results={},
+                                          portfolio=portfolio([]), diagnostics=[]))  # fmt: skip
+            views.append(_moment_view(holder[0], built, assets, store))
+            if built.sizes:
+                merger.add_zip(store.read(layout.download(f"{built.moment.id}.zip")))
+
+        build = build_catalog(project, cache=cache, dialect=dialect, sink=sink)
+        catalog_json = build.artifacts["catalog.json"]
+        merger.add("catalog.json", catalog_json)
+        merger.close()
+    store.adopt(layout.download(CATALOG_ZIP), zip_part)
+    store.put(layout.download("catalog.json"), catalog_json)
     diagnostics = build.report.sorted()
     assert build.results is not None
     summaries = summarize_catalog(build.catalog, build.results)
-    site = CatalogSite(
-        build=build,
-        moments=[],
-        events=tracking_plan(build.catalog.ordered()),
-        results=summaries,
-        portfolio=portfolio(summaries.values()),
-        diagnostics=diagnostics,
-    )
-    assets = AssetCopies()
-    for moment in build.catalog.ordered():
-        built = build.moments.get(moment.id) or MomentBuild(moment=moment)
-        mine = [d for d in diagnostics if d.moment == moment.id]
-        site.moments.append(_moment_view(site, built, mine, assets))
-    for key, data in build.artifacts.items():
-        site.files[layout.download(key)] = data
+    site = holder[0] if holder else CatalogSite(build=build, moments=views, events=[],
+                                                  results={}, portfolio=portfolio([]),
+                                                  diagnostics=[])  # fmt: skip
+    site.build = build
+    site.events = tracking_plan(build.catalog.ordered())
+    site.results = summaries
+    site.portfolio = portfolio(summaries.values())
+    site.diagnostics = diagnostics
+    by_moment: dict[str | None, list[Diagnostic]] = {}
+    for d in diagnostics:
+        by_moment.setdefault(d.moment, []).append(d)
+    for view in views:
+        view.diagnostics = by_moment.get(view.moment.id, [])
+        view.results = summaries.get(view.moment.id)
+        if view.results is not None and view.results.has_data:
+            view.charts = moment_charts(view.results)
     for event in site.events:
         path = layout.event_schema(event.slug)
         site.schemas[event.slug] = path
         text = json.dumps(event.schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         site.files[path] = text.encode()
     site.files.update(assets.files)
+    site.stored = dict(store.paths)
+    site.store_root = store.root
+    store.prune()
     return site
 
 
 def _moment_view(
-    site: CatalogSite, built: MomentBuild, diagnostics: list[Diagnostic], assets: AssetCopies
+    site: CatalogSite, built: MomentBuild, assets: AssetCopies, store: FileStore
 ) -> MomentView:
     moment = built.moment
     spec = moment.spec
@@ -69,24 +106,40 @@ def _moment_view(
         moment=moment,
         built=built,
         page=layout.moment_page(moment.id),
-        diagnostics=diagnostics,
+        diagnostics=[],
         phase_title=phase_title,
         tone=site.tones.get(spec.tone) if spec else None,
         audiences=audiences,
-        results=site.results.get(moment.id),
+        results=None,
     )
-    if view.results is not None and view.results.has_data:
-        view.charts = moment_charts(view.results)
-    view.previews = _previews(site, built, assets)
-    for name, data in built.artifacts.items():
-        view.downloads.append(Download(name, layout.download(f"{moment.id}/{name}"), len(data)))
-    zipped = site.build.artifacts.get(f"{moment.id}.zip")
-    if zipped is not None:
-        view.zip = Download(f"{moment.id}.zip", layout.download(f"{moment.id}.zip"), len(zipped))
+    fresh = not built.written  # a cached build's files are in the store already
+    if fresh:
+        for name, data in built.artifacts.items():
+            store.put(layout.download(f"{moment.id}/{name}"), data)
+        if built.zip:
+            store.put(layout.download(f"{moment.id}.zip"), built.zip)
+    view.previews = _previews(site, built, assets, store, fresh=fresh)
+    for name, size in built.sizes.items():
+        view.downloads.append(Download(name, layout.download(f"{moment.id}/{name}"), size))
+    if fresh:
+        built.written = [p for p in store.paths if p.startswith(_prefixes(moment.id))]
+    else:
+        for path in built.written:
+            store.keep(path)
+    zipped = layout.download(f"{moment.id}.zip")
+    if built.sizes and zipped in store.paths:
+        view.zip = Download(f"{moment.id}.zip", zipped, store.paths[zipped].stat().st_size)
     return view
 
 
-def _previews(site: CatalogSite, built: MomentBuild, assets: AssetCopies) -> list[PreviewState]:
+def _prefixes(moment_id: str) -> tuple[str, ...]:
+    return (layout.download(f"{moment_id}/"), layout.download(f"{moment_id}.zip"),
+            f"{layout.ROOT}/previews/{moment_id}/")  # fmt: skip
+
+
+def _previews(
+    site: CatalogSite, built: MomentBuild, assets: AssetCopies, store: FileStore, *, fresh: bool
+) -> list[PreviewState]:
     moment = built.moment
     brand = site.build.brand
     templates = site.build.catalog.config.templates_path
@@ -103,18 +156,20 @@ def _previews(site: CatalogSite, built: MomentBuild, assets: AssetCopies) -> lis
             if rendition.email is not None:
                 target = layout.preview_file(moment.id, "email", locale, variant, scenario, scheme)
                 state.email[scheme] = target
-                site.files[target] = email_preview(
-                    rendition.email.html, scheme, target=target, brand=brand,
-                    templates=templates, assets=assets,
-                ).encode()  # fmt: skip
+                if fresh:
+                    store.put(target, email_preview(
+                        rendition.email.html, scheme, target=target, brand=brand,
+                        templates=templates, assets=assets,
+                    ).encode())  # fmt: skip
             if rendition.web is not None:
                 target = layout.preview_file(moment.id, "web", locale, variant, scenario, scheme)
                 state.web[scheme] = target
-                site.files[target] = web_preview(
-                    rendition.web.html, scheme, target=target, title=rendition.web.title,
-                    locale=locale, direction=rendition.direction, brand=brand,
-                    templates=templates, assets=assets,
-                ).encode()  # fmt: skip
+                if fresh:
+                    store.put(target, web_preview(
+                        rendition.web.html, scheme, target=target, title=rendition.web.title,
+                        locale=locale, direction=rendition.direction, brand=brand,
+                        templates=templates, assets=assets,
+                    ).encode())  # fmt: skip
         if rendition.sms is not None:
             state.sms = sms_summary(rendition.sms)
         states.append(state)

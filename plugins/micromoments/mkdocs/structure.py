@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..build import CatalogBuild, MomentBuild
@@ -186,6 +187,8 @@ class CatalogSite:
     portfolio: Portfolio
     diagnostics: list[Diagnostic]
     files: dict[str, bytes] = field(default_factory=dict)  # site path -> content (not pages)
+    stored: dict[str, Path] = field(default_factory=dict)  # site path -> file in the store
+    store_root: Path = Path()
     schemas: dict[str, str] = field(default_factory=dict)  # event slug -> site path
 
     @property

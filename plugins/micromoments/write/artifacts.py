@@ -229,7 +229,7 @@ def catalog_json(result: CatalogBuild) -> bytes:
                 if spec
                 else None,
                 "kpis": [k.model_dump(mode="json") for k in spec.kpis] if spec else [],
-                "files": sorted(built.artifacts) if built else [],
+                "files": sorted(built.sizes) if built else [],
                 "errors": sum(1 for d in diagnostics if d.severity.label == "error"),
                 "warnings": sum(1 for d in diagnostics if d.severity.label == "warning"),
             }

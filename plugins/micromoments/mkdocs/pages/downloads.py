@@ -16,9 +16,9 @@ CATALOG_JSON = "catalog.json"
 
 def context(site: CatalogSite) -> dict[str, Any]:
     """The catalog-wide files and the per-moment zips."""
-    artifacts = site.build.artifacts
-    overall = [Download(name, layout.download(name), len(artifacts[name]))
-               for name in (ALL_MODULES, CATALOG_JSON) if name in artifacts]  # fmt: skip
+    stored = site.stored
+    overall = [Download(name, layout.download(name), stored[layout.download(name)].stat().st_size)
+               for name in (ALL_MODULES, CATALOG_JSON) if layout.download(name) in stored]  # fmt: skip
     schemas = [(e, site.schemas[e.slug]) for e in site.events]
     return {"overall": overall, "moments": site.moments, "schemas": schemas,
             "dialect": site.build.dialect}  # fmt: skip

@@ -1,0 +1,67 @@
+"""The site's generated files (previews, downloads) on disk, rewritten only when they change.
+
+Holding every preview and download of a large catalog in memory until MkDocs copies it would
+take gigabytes; instead each file goes to a folder under ``.cache/micromoments/`` as soon as
+its moment is built, and MkDocs copies it from there. Unchanged files keep their modification
+time, so ``mkdocs serve --dirty`` copies only what an edit changed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class FileStore:
+    """Site path to file, under one root folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.paths: dict[str, Path] = {}
+
+    def put(self, site_path: str, data: bytes) -> None:
+        """Store a file (written only when its content differs from what is there)."""
+        target = self.root / site_path
+        try:
+            unchanged = target.stat().st_size == len(data) and target.read_bytes() == data
+        except OSError:
+            unchanged = False
+        if not unchanged:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        self.paths[site_path] = target
+
+    def adopt(self, site_path: str, written: Path) -> None:
+        """Store a file already written elsewhere on the same disk (moved in, or dropped when equal)."""
+        target = self.root / site_path
+        try:
+            same = target.read_bytes() == written.read_bytes()
+        except OSError:
+            same = False
+        if same:
+            written.unlink()
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(written, target)
+        self.paths[site_path] = target
+
+    def keep(self, site_path: str) -> bool:
+        """Keep a file stored by an earlier build; False when it is gone."""
+        target = self.root / site_path
+        if not target.is_file():
+            return False
+        self.paths[site_path] = target
+        return True
+
+    def read(self, site_path: str) -> bytes:
+        """The content of a stored file."""
+        return self.paths[site_path].read_bytes()
+
+    def prune(self) -> None:
+        """Delete files that this build did not store (moments removed or renamed)."""
+        if not self.root.is_dir():
+            return
+        kept = {p.resolve() for p in self.paths.values()}
+        for file in self.root.rglob("*"):
+            if file.is_file() and file.resolve() not in kept:
+                file.unlink()
