@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,10 +70,7 @@ class MomentBuild:
         self.production = {}
         self.artifacts = {}
         self.zip = b""
-        self.previews = {
-            key: replace(r, email=replace(r.email, html="", mjml="") if r.email else None)
-            for key, r in self.previews.items()
-        }
+        self.previews = {key: r.light() for key, r in self.previews.items()}
 
 
 @dataclass

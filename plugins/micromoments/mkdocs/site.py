@@ -36,7 +36,7 @@ def load_site(
     and only what the pages show stays in memory.
     """
     store = store or FileStore(project.root / ".cache" / "micromoments" / "site")
-    store.paths.clear()
+    store.clear()
     assets = AssetCopies()
     views: list[MomentView] = []
     holder: list[CatalogSite] = []
@@ -113,6 +113,7 @@ def _moment_view(
         results=None,
     )
     fresh = not built.written  # a cached build's files are in the store already
+    first = len(store.order)
     if fresh:
         for name, data in built.artifacts.items():
             store.put(layout.download(f"{moment.id}/{name}"), data)
@@ -122,7 +123,7 @@ def _moment_view(
     for name, size in built.sizes.items():
         view.downloads.append(Download(name, layout.download(f"{moment.id}/{name}"), size))
     if fresh:
-        built.written = [p for p in store.paths if p.startswith(_prefixes(moment.id))]
+        built.written = [p for p in store.order[first:] if not p.startswith(_SHARED_ASSETS)]
     else:
         for path in built.written:
             store.keep(path)
@@ -132,9 +133,7 @@ def _moment_view(
     return view
 
 
-def _prefixes(moment_id: str) -> tuple[str, ...]:
-    return (layout.download(f"{moment_id}/"), layout.download(f"{moment_id}.zip"),
-            f"{layout.ROOT}/previews/{moment_id}/")  # fmt: skip
+_SHARED_ASSETS = layout.preview_asset("")
 
 
 def _previews(
@@ -151,7 +150,8 @@ def _previews(
         kv[0][1] or "", 0 if kv[0][2] == "sample" else 1))  # fmt: skip
     for (locale, variant, scenario), rendition in ordered:
         known = journey.locales.get(locale) if journey else None
-        state = PreviewState(locale, known.name if known else locale, variant, scenario, rendition)
+        state = PreviewState(locale, known.name if known else locale, variant, scenario,
+                             rendition.light())  # fmt: skip
         for scheme in SCHEMES:
             if rendition.email is not None:
                 target = layout.preview_file(moment.id, "email", locale, variant, scenario, scheme)

@@ -18,6 +18,7 @@ class FileStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.paths: dict[str, Path] = {}
+        self.order: list[str] = []  # site paths in the order they were stored
 
     def put(self, site_path: str, data: bytes) -> None:
         """Store a file (written only when its content differs from what is there)."""
@@ -29,7 +30,7 @@ class FileStore:
         if not unchanged:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        self.paths[site_path] = target
+        self._record(site_path, target)
 
     def adopt(self, site_path: str, written: Path) -> None:
         """Store a file already written elsewhere on the same disk (moved in, or dropped when equal)."""
@@ -43,15 +44,25 @@ class FileStore:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(written, target)
-        self.paths[site_path] = target
+        self._record(site_path, target)
 
     def keep(self, site_path: str) -> bool:
         """Keep a file stored by an earlier build; False when it is gone."""
         target = self.root / site_path
         if not target.is_file():
             return False
-        self.paths[site_path] = target
+        self._record(site_path, target)
         return True
+
+    def _record(self, site_path: str, target: Path) -> None:
+        if site_path not in self.paths:
+            self.order.append(site_path)
+        self.paths[site_path] = target
+
+    def clear(self) -> None:
+        """Start a new build: nothing stored yet."""
+        self.paths.clear()
+        self.order.clear()
 
     def read(self, site_path: str) -> bytes:
         """The content of a stored file."""

@@ -93,6 +93,12 @@ class Rendition:
             in_app=push(self.in_app),
         )
 
+    def light(self) -> Rendition:
+        """The same rendition without the bulky email HTML and MJML (texts stay)."""
+        if self.email is None or not (self.email.html or self.email.mjml):
+            return self
+        return replace(self, email=replace(self.email, html="", mjml=""))
+
     @property
     def channels(self) -> list[str]:
         """The channels this rendition has output for."""
