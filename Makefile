@@ -51,7 +51,7 @@ format: install
 
 ## serve: live catalog at http://127.0.0.1:8000, rebuilt when moments/ or templates/ change
 serve: install
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dirty --no-strict
 
 ## schemas: regenerate the JSON Schemas for editors
 schemas: install

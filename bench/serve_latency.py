@@ -185,7 +185,8 @@ def _die_with_parent() -> None:
 
 
 def _serve(project: Path, port: int, log_path: Path, startup_timeout: float) -> Iterator[Server]:
-    command = [sys.executable, "-m", "mkdocs", "serve", "--config-file",
+    # --dirty, as `make serve` runs it: only pages whose content changed are rebuilt
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--config-file",
                str(project / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"]  # fmt: skip
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     log: IO[bytes]
@@ -265,7 +266,7 @@ def measure_serve_latency(
     original = path.read_bytes()
     latencies: list[float] = []
     with _exit_on_sigterm(), serve(project, startup_timeout=startup_timeout) as server:
-        url = server.base_url + (page or f"moments/{mid}/")
+        url = server.base_url + (page or f"catalog/moments/{mid}/")
         if fetch(url) is None:
             raise ServeError(f"{url} is not served; pass page= with the moment's page path")
         try:

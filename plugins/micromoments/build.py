@@ -20,7 +20,7 @@ from .config import Dialect, ProjectConfig
 from .context import Context
 from .diagnostics import Diagnostic, Report, Severity
 from .load import load_catalog
-from .load.loader import Catalog
+from .load.loader import Catalog, LoadCache
 from .model import Moment
 from .parallel import pmap
 from .parallel import shared as worker_state
@@ -84,6 +84,7 @@ class CatalogBuild:
     report: Report = field(default_factory=Report)
     artifacts: dict[str, bytes] = field(default_factory=dict)
     results: Results | None = None
+    keys: dict[str, str] = field(default_factory=dict)  # moment id to its content fingerprint
 
     @property
     def has_errors(self) -> bool:
@@ -96,6 +97,7 @@ class BuildCache:
 
     def __init__(self) -> None:
         self.entries: dict[str, MomentBuild] = {}
+        self.loaded: LoadCache = {}  # parsed and checked specs, by file content
         self.hits = 0
         self.misses = 0
 
@@ -147,7 +149,7 @@ def build_catalog(
     catalog.json, and the sink writes the rest (see :class:`.write.zips.ZipMerger`).
     """
     reset_layout_cache()
-    catalog = load_catalog(config)
+    catalog = load_catalog(config, cache=cache.loaded if cache is not None else None)
     report = Report(config.rules)
     brand = load_brand(config.templates_path, report, root=config.root)
     chosen: Dialect = dialect or config.dialect
@@ -178,6 +180,7 @@ def build_catalog(
         key = _fingerprint(shared, moment.source_hash, [d.to_json() for d in loaded])
         keys.add(key)
         keyed[moment.id] = key
+        result.keys[moment.id] = key
         built = cache.get(key) if cache is not None else None
         if built is None:
             todo.append((moment, loaded))

@@ -7,6 +7,7 @@ points at the character in the copy when it is there.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from ..diagnostics import Position, Report, Severity, rule
@@ -35,7 +36,17 @@ SEGMENTS = rule(
 )  # fmt: skip
 
 
+@lru_cache(maxsize=8192)
+def _summary(text: str) -> tuple[tuple[str, Any], ...]:
+    return tuple(_sms_summary(text).items())
+
+
 def sms_summary(text: str) -> dict[str, Any]:
+    """Encoding, segments and characters of an SMS, for the catalog's SMS bubble (cached)."""
+    return dict(_summary(text))
+
+
+def _sms_summary(text: str) -> dict[str, Any]:
     """What the catalog's SMS bubble shows: encoding, segments, characters, limits, and the
     characters that force UCS-2 with their swaps."""
     analysis = analyse_sms(text)

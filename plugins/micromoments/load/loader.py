@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -338,15 +339,48 @@ def _load_group(group: MomentFiles) -> tuple[Moment | None, list[Diagnostic]]:
     return load_moment(group, shared()["ctx"])
 
 
-def load_catalog(config: ProjectConfig) -> Catalog:
-    """Load every moment of the project and run the spec and data checks on each."""
+LoadCache = dict[str, tuple[Moment | None, list[Diagnostic]]]
+
+
+def _context_fingerprint(ctx: Context) -> str:
+    digest = hashlib.sha256()
+    for part in (
+        ctx.config.model_dump_json(),
+        ctx.journey.model_dump_json() if ctx.journey else "",
+        json.dumps({k: v.model_dump(mode="json") for k, v in ctx.tones.items()}, sort_keys=True),
+        ",".join(sorted(ctx.layouts)),
+    ):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def load_catalog(config: ProjectConfig, *, cache: LoadCache | None = None) -> Catalog:
+    """Load every moment of the project and run the spec and data checks on each.
+
+    With ``cache`` (kept across rebuilds of ``mkdocs serve``), a moment whose files and
+    context did not change is not parsed or checked again.
+    """
     report = Report(config.rules)
     ctx = load_context(config, report)
     catalog = Catalog(context=ctx, report=report)
-    groups = group_files(discover(config.moments_path))
+    groups = list(group_files(discover(config.moments_path)).values())
+    shared_print = _context_fingerprint(ctx) if cache is not None else ""
+    keys = [
+        shared_print + _hash_files([g.main, *sorted(g.translations.values())] if g.main else
+                                   sorted(g.translations.values()))
+        for g in groups
+    ] if cache is not None else []  # fmt: skip
+    todo = [g for n, g in enumerate(groups) if cache is None or keys[n] not in cache]
+    fresh = iter(pmap(_load_group, todo, state={"ctx": ctx}, jobs=config.jobs))
     first_path: dict[str, str] = {}
-    loaded = pmap(_load_group, list(groups.values()), state={"ctx": ctx}, jobs=config.jobs)
-    for moment, diagnostics in loaded:
+    for n, _group in enumerate(groups):
+        if cache is not None and keys[n] in cache:
+            moment, diagnostics = cache[keys[n]]
+        else:
+            moment, diagnostics = next(fresh)
+            if cache is not None:
+                cache[keys[n]] = (moment, diagnostics)
         report.extend(diagnostics)
         if moment is None:
             continue
@@ -354,4 +388,7 @@ def load_catalog(config: ProjectConfig) -> Catalog:
             continue
         first_path[moment.id] = moment.path
         catalog.moments[moment.id] = moment
+    if cache is not None:
+        for stale in set(cache) - set(keys):
+            del cache[stale]
     return catalog

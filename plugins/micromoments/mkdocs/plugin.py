@@ -37,6 +37,7 @@ from .config import MicromomentsConfig
 from .pages import GeneratedPage, all_pages
 from .renderer import Renderer, template_env
 from .site import load_site, project_root
+from .store import FileStore
 from .structure import CatalogSite
 from .toc import page_toc
 
@@ -53,6 +54,19 @@ def describe(d: Diagnostic) -> str:
     return d.format() + (f"\n  hint: {d.hint}" if d.hint else "")
 
 
+class _PageFile(File):
+    """A generated page that tells ``mkdocs serve --dirty`` whether it needs rebuilding.
+
+    MkDocs treats every generated file as modified; a moment page is rebuilt only when what
+    it shows changed, so editing one moment re-renders one page, not a thousand.
+    """
+
+    changed = True
+
+    def is_modified(self) -> bool:
+        return self.changed
+
+
 class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
     """Builds the moment catalog inside any mkdocs-material site."""
 
@@ -62,6 +76,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.project: ProjectConfig | None = None
         self.site: CatalogSite | None = None
         self.pages: dict[str, GeneratedPage] = {}
+        self.printed: dict[str, str] = {}
+        self.store: FileStore | None = None  # page uri to the fingerprint it was last built with
         self.renderer: Renderer | None = None
         self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
 
@@ -98,7 +114,10 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         """Build the catalog; stop before MkDocs touches site_dir when it cannot be published."""
         assert self.project is not None
         cache = self.cache if self.project.cache else None
-        self.site = load_site(self.project, cache=cache)
+        root = self.project.root / ".cache" / "micromoments" / "site"
+        if self.store is None or self.store.root != root:
+            self.store = FileStore(root)
+        self.site = load_site(self.project, cache=cache, store=self.store, serve=self.is_serve)
         self._report(self.site.diagnostics, strict=bool(config.strict))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -107,29 +126,31 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.pages = {}
         for page in all_pages(self.site):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            self._add(files, File.generated(config, page.uri, content=page.source(),
-                                            inclusion=inclusion))  # fmt: skip
+            file = _PageFile.generated(config, page.uri, content=page.source(),
+                                       inclusion=inclusion)  # fmt: skip
+            assert isinstance(file, _PageFile)
+            file.changed = (
+                page.fingerprint is None or self.printed.get(page.uri) != page.fingerprint
+            )
+            self._add(files, file)
             self.pages[page.uri] = page
         for path, data in sorted(self.site.files.items()):
             self._add(files, File.generated(config, path, content=data))
-        for path in sorted(self.site.stored):
-            # copied by MkDocs from the store; unchanged files keep their mtime (dirty serve)
-            self._add(
-                files,
-                File(
-                    path,
-                    src_dir=str(self.site.store_root),
-                    dest_dir=config.site_dir,
-                    use_directory_urls=False,
-                ),
-            )
         for path, source in ASSETS.items():
             self._add(files, File.generated(config, path, content=source.read_bytes()))
         dirs = tuple(config.theme.dirs)
         if self._env is None or self._env[0] != dirs:
             self._env = (dirs, template_env(config))
-        self.renderer = Renderer(self._env[1], config, files)
+        self.renderer = Renderer(self._env[1], config, files, self.site.stored)
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Publish the stored previews and downloads; remember what each moment page showed."""
+        if self.store is not None:
+            # linked rather than registered as MkDocs files: tens of thousands of File objects
+            # cost seconds per rebuild, and unchanged files need no work at all
+            self.store.publish(Path(config.site_dir))
+        self.printed = {uri: p.fingerprint for uri, p in self.pages.items() if p.fingerprint}
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files

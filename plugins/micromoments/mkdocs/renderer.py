@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Collection
 from typing import Any
 
 import jinja2
@@ -94,17 +95,28 @@ def template_env(config: MkDocsConfig) -> jinja2.Environment:
 class Renderer:
     """Renders ``micromoments/<name>`` for a page, with links relative to that page."""
 
-    def __init__(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> None:
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        config: MkDocsConfig,
+        files: Files,
+        published: Collection[str] = (),
+    ) -> None:
         self.env = env
         self.config = config
         self.files = files
+        self.published = published  # site paths the plugin places itself (previews, downloads)
 
     def link(self, page: Page, path: str, anchor: str = "") -> str | None:
         """URL of the file at docs path ``path`` relative to ``page`` (None if not in the site)."""
         found = self.files.get_file_from_path(path)
-        if found is None:
+        if found is not None:
+            target = found.url
+        elif path in self.published:
+            target = path
+        else:
             return None
-        return get_relative_url(found.url, page.url) + (f"#{anchor}" if anchor else "")
+        return get_relative_url(target, page.url) + (f"#{anchor}" if anchor else "")
 
     def render(self, name: str, page: Page, **context: Any) -> str:
         """The HTML of template ``micromoments/<name>``."""

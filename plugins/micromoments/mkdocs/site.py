@@ -29,11 +29,13 @@ def load_site(
     cache: BuildCache | None = None,
     dialect: Dialect | None = None,
     store: FileStore | None = None,
+    serve: bool = False,
 ) -> CatalogSite:
     """Build every moment (reusing ``cache``), read the results, and arrange the site.
 
     Moments stream: each one's previews and downloads go to ``store`` as soon as it is built,
-    and only what the pages show stays in memory.
+    and only what the pages show stays in memory. While serving, the catalog-wide zip (which
+    changes with every edit and takes a while for large catalogs) is left as it was built last.
     """
     store = store or FileStore(project.root / ".cache" / "micromoments" / "site")
     store.clear()
@@ -50,14 +52,20 @@ def load_site(
                 holder.append(CatalogSite(build=build, moments=views, events=[], results={},
                                           portfolio=portfolio([]), diagnostics=[]))  # fmt: skip
             views.append(_moment_view(holder[0], built, assets, store))
-            if built.sizes:
+            if built.sizes and not serve:
                 merger.add_zip(store.read(layout.download(f"{built.moment.id}.zip")))
 
         build = build_catalog(project, cache=cache, dialect=dialect, sink=sink)
         catalog_json = build.artifacts["catalog.json"]
         merger.add("catalog.json", catalog_json)
-        merger.close()
-    store.adopt(layout.download(CATALOG_ZIP), zip_part)
+        if serve:
+            merger.discard()
+        else:
+            merger.close()
+    if serve and store.keep(layout.download(CATALOG_ZIP)):
+        zip_part.unlink()
+    else:
+        store.adopt(layout.download(CATALOG_ZIP), zip_part)
     store.put(layout.download("catalog.json"), catalog_json)
     diagnostics = build.report.sorted()
     assert build.results is not None

@@ -9,6 +9,7 @@ time, so ``mkdocs serve --dirty`` copies only what an edit changed.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 
@@ -72,7 +73,33 @@ class FileStore:
         """Delete files that this build did not store (moments removed or renamed)."""
         if not self.root.is_dir():
             return
-        kept = {p.resolve() for p in self.paths.values()}
-        for file in self.root.rglob("*"):
-            if file.is_file() and file.resolve() not in kept:
-                file.unlink()
+        kept = {str(p) for p in self.paths.values()}
+        for folder, _dirs, names in os.walk(self.root):
+            for name in names:
+                path = os.path.join(folder, name)
+                if path not in kept and not name.startswith("."):
+                    os.unlink(path)
+
+    def publish(self, site_dir: Path) -> int:
+        """Put every stored file into ``site_dir`` (hard links where possible); returns how
+        many were (re)placed. Files already there and unchanged are left alone, so a dirty
+        rebuild touches only what changed."""
+        placed = 0
+        for site_path, source in self.paths.items():
+            target = site_dir / site_path
+            stat = source.stat()
+            try:
+                there = target.stat()
+                if there.st_ino == stat.st_ino or (
+                    there.st_size == stat.st_size and there.st_mtime_ns >= stat.st_mtime_ns
+                ):
+                    continue
+                target.unlink()
+            except FileNotFoundError:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:  # another file system: copy
+                shutil.copy2(source, target)
+            placed += 1
+        return placed

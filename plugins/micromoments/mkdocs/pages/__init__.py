@@ -7,7 +7,9 @@ text from the specs, so nothing in a spec is ever interpreted as Markdown or HTM
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +20,7 @@ from ..structure import CatalogSite
 from . import catalog, downloads, journey, moment, portfolio, quality, tones, tracking
 
 Context = Callable[[], dict[str, Any]]
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class GeneratedPage:
     tags: tuple[str, ...] = ()
     description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str | None = None  # what the page shows; None: rebuild every time
 
     def source(self) -> str:
         """The virtual Markdown file: front-matter only.
@@ -48,26 +52,32 @@ class GeneratedPage:
         if self.tags:
             meta["tags"] = [html.escape(t, quote=True) for t in self.tags]
         meta.update(self.extra)
-        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True)
+        front = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=True)
         return f"---\n{front}---\n"
+
+
+# Lists of moments repeat what the moment pages say; searching them would only return the same
+# moment twice (and indexing a 10,000-card catalog page takes seconds on every rebuild).
+_UNSEARCHED = {"search": {"exclude": True}}
 
 
 def overview_pages(site: CatalogSite) -> list[GeneratedPage]:
     """The pages meant for the nav: catalog, journey map, tracking plan, tones, ..."""
     return [
         GeneratedPage(catalog.URI, catalog.TITLE, catalog.TEMPLATE,
-                      lambda: catalog.context(site), hide=("toc",)),
+                      lambda: catalog.context(site), hide=("toc",), extra=_UNSEARCHED),
         GeneratedPage(journey.URI, journey.TITLE, journey.TEMPLATE,
-                      lambda: journey.context(site), hide=("navigation", "toc")),
+                      lambda: journey.context(site), hide=("navigation", "toc"),
+                      extra=_UNSEARCHED),
         GeneratedPage(tracking.URI, tracking.TITLE, tracking.TEMPLATE,
                       lambda: tracking.context(site)),
         GeneratedPage(tones.URI, tones.TITLE, tones.TEMPLATE, lambda: tones.context(site)),
         GeneratedPage(portfolio.URI, portfolio.TITLE, portfolio.TEMPLATE,
-                      lambda: portfolio.context(site), hide=("toc",)),
+                      lambda: portfolio.context(site), hide=("toc",), extra=_UNSEARCHED),
         GeneratedPage(quality.URI, quality.TITLE, quality.TEMPLATE,
-                      lambda: quality.context(site)),
+                      lambda: quality.context(site), extra=_UNSEARCHED),
         GeneratedPage(downloads.URI, downloads.TITLE, downloads.TEMPLATE,
-                      lambda: downloads.context(site)),
+                      lambda: downloads.context(site), extra=_UNSEARCHED),
     ]  # fmt: skip
 
 
@@ -86,9 +96,20 @@ def moment_pages(site: CatalogSite) -> list[GeneratedPage]:
                 hide=("navigation",),
                 tags=tuple(view.tags),
                 description=view.summary,
+                fingerprint=_fingerprint(site, view),
             )
         )
     return pages
+
+
+def _fingerprint(site: CatalogSite, view: Any) -> str:
+    """A moment page changes with its build, its diagnostics and its results."""
+    digest = hashlib.sha256(site.build.keys.get(view.id, "").encode())
+    for d in view.diagnostics:
+        digest.update(d.format().encode())
+    if view.results is not None:
+        digest.update(json.dumps(view.results.to_json(), sort_keys=True, default=str).encode())
+    return digest.hexdigest()
 
 
 def all_pages(site: CatalogSite) -> list[GeneratedPage]:
