@@ -149,6 +149,8 @@ class Report:
     severities: Mapping[str, Severity] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     suppressed: list[Diagnostic] = field(default_factory=list)  # silenced inline, with reasons
+    # problems of shared files (a layout) arrive once per moment that uses it; keep one
+    _shared: set[Diagnostic] = field(default_factory=set, repr=False, compare=False)
 
     def add(
         self,
@@ -178,9 +180,15 @@ class Report:
         """
         for d in diagnostics:
             severity = self.severities.get(d.rule, RULES[d.rule].severity)
-            if severity is not Severity.OFF:
-                target = self.diagnostics if d.suppressed is None else self.suppressed
-                target.append(replace(d, severity=severity))
+            if severity is Severity.OFF:
+                continue
+            if severity is not d.severity:
+                d = replace(d, severity=severity)
+            if d.moment is None:
+                if d in self._shared:
+                    continue
+                self._shared.add(d)
+            (self.diagnostics if d.suppressed is None else self.suppressed).append(d)
 
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self.diagnostics)
