@@ -7,6 +7,7 @@ to :func:`config_from_mapping`. Both get the same validation and the same errors
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -101,6 +102,9 @@ def config_from_mapping(
     values: dict[str, Any], root: Path, source: str = "mkdocs.yml"
 ) -> ProjectConfig:
     """Validate the plugin's settings; raise :class:`ConfigError` with a readable message."""
+    jobs = os.environ.get("MICROMOMENTS_JOBS", "").strip()
+    if jobs.isdigit():  # e.g. MICROMOMENTS_JOBS=1 on a shared CI machine
+        values = {**values, "jobs": int(jobs)}
     try:
         config = ProjectConfig.model_validate({**values, "root": root})
     except ValidationError as error:

@@ -38,11 +38,12 @@ def email_frame(page: Page) -> Frame:
     """The email preview's frame, loaded."""
     locator = page.locator(EMAIL_FRAME)
     locator.wait_for(state="attached")
+    wanted = (locator.get_attribute("src") or "").rsplit("/", 1)[-1]
     frame = None
-    for _ in range(200):  # the frame object appears once the iframe starts loading its src
+    for _ in range(200):  # wait until the frame shows the document its src names now
         handle = locator.element_handle()
         frame = handle.content_frame() if handle is not None else None
-        if frame is not None and frame.url not in ("", "about:blank"):
+        if frame is not None and wanted and frame.url.endswith(wanted):
             break
         page.wait_for_timeout(50)
     assert frame is not None, "the email preview frame never loaded"

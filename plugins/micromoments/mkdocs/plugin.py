@@ -19,6 +19,8 @@ config does not abort the rebuild) and shown on the affected moment's page.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,15 @@ ASSETS = {layout.STYLESHEET: HERE / "assets" / "micromoments.css",
 def describe(d: Diagnostic) -> str:
     """A diagnostic as printed: ``path:line:col: RULE message`` and its hint."""
     return d.format() + (f"\n  hint: {d.hint}" if d.hint else "")
+
+
+def _templates_stamp(folders: list[Path]) -> str:
+    """Names and modification times of every template the pages are rendered from."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for file in sorted(folder.rglob("*.html")) if folder.is_dir() else []:
+            digest.update(f"{file}:{file.stat().st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
 
 
 class _PageFile(File):
@@ -124,7 +135,12 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         """Add the generated pages and every file they link to."""
         assert self.site is not None
         self.pages = {}
+        stamp = _templates_stamp(
+            [TEMPLATES, *([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])]
+        )
         for page in all_pages(self.site):
+            if page.fingerprint is not None:  # an edited template override changes every page
+                page = replace(page, fingerprint=page.fingerprint + stamp)
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             file = _PageFile.generated(config, page.uri, content=page.source(),
                                        inclusion=inclusion)  # fmt: skip

@@ -42,6 +42,8 @@ def load_site(
     assets = AssetCopies()
     views: list[MomentView] = []
     holder: list[CatalogSite] = []
+    # while serving, a catalog zip from an earlier build is kept rather than rebuilt per edit
+    keep_zip = serve and (store.root / layout.download(CATALOG_ZIP)).is_file()
     zip_part = store.root / ".catalog-zip.partial"
     zip_part.parent.mkdir(parents=True, exist_ok=True)
     with zip_part.open("wb") as zip_file:
@@ -52,17 +54,17 @@ def load_site(
                 holder.append(CatalogSite(build=build, moments=views, events=[], results={},
                                           portfolio=portfolio([]), diagnostics=[]))  # fmt: skip
             views.append(_moment_view(holder[0], built, assets, store))
-            if built.sizes and not serve:
+            if built.sizes and not keep_zip:
                 merger.add_zip(store.read(layout.download(f"{built.moment.id}.zip")))
 
         build = build_catalog(project, cache=cache, dialect=dialect, sink=sink)
         catalog_json = build.artifacts["catalog.json"]
         merger.add("catalog.json", catalog_json)
-        if serve:
+        if keep_zip:
             merger.discard()
         else:
             merger.close()
-    if serve and store.keep(layout.download(CATALOG_ZIP)):
+    if keep_zip and store.keep(layout.download(CATALOG_ZIP)):
         zip_part.unlink()
     else:
         store.adopt(layout.download(CATALOG_ZIP), zip_part)

@@ -11,7 +11,7 @@ import hashlib
 import html
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
@@ -61,9 +61,31 @@ class GeneratedPage:
 _UNSEARCHED = {"search": {"exclude": True}}
 
 
+def _overview_fingerprint(site: CatalogSite) -> str:
+    """What the overview pages show: each moment's front-matter, problems and results.
+
+    Editing a moment's copy leaves it unchanged, so ``serve --dirty`` then rebuilds just the
+    moment's own page instead of every list of a thousand moments as well.
+    """
+    digest = hashlib.sha256()
+    for view in site.moments:
+        spec = view.spec
+        digest.update(view.id.encode())
+        digest.update(spec.model_dump_json().encode() if spec is not None else b"-")
+        for d in view.diagnostics:
+            digest.update(d.format().encode())
+        if view.results is not None:
+            digest.update(json.dumps(view.results.to_json(), sort_keys=True, default=str).encode())
+    for d in site.diagnostics:
+        if d.moment is None:
+            digest.update(d.format().encode())
+    return digest.hexdigest()
+
+
 def overview_pages(site: CatalogSite) -> list[GeneratedPage]:
     """The pages meant for the nav: catalog, journey map, tracking plan, tones, ..."""
-    return [
+    shown = _overview_fingerprint(site)
+    pages = [
         GeneratedPage(catalog.URI, catalog.TITLE, catalog.TEMPLATE,
                       lambda: catalog.context(site), hide=("toc",), extra=_UNSEARCHED),
         GeneratedPage(journey.URI, journey.TITLE, journey.TEMPLATE,
@@ -76,9 +98,12 @@ def overview_pages(site: CatalogSite) -> list[GeneratedPage]:
                       lambda: portfolio.context(site), hide=("toc",), extra=_UNSEARCHED),
         GeneratedPage(quality.URI, quality.TITLE, quality.TEMPLATE,
                       lambda: quality.context(site), extra=_UNSEARCHED),
-        GeneratedPage(downloads.URI, downloads.TITLE, downloads.TEMPLATE,
-                      lambda: downloads.context(site), extra=_UNSEARCHED),
     ]  # fmt: skip
+    pages = [replace(p, fingerprint=shown) for p in pages]
+    # the downloads page shows file sizes, which change with every edit
+    pages.append(GeneratedPage(downloads.URI, downloads.TITLE, downloads.TEMPLATE,
+                               lambda: downloads.context(site), extra=_UNSEARCHED))  # fmt: skip
+    return pages
 
 
 def moment_pages(site: CatalogSite) -> list[GeneratedPage]:
