@@ -88,13 +88,18 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.site: CatalogSite | None = None
         self.pages: dict[str, GeneratedPage] = {}
         self.printed: dict[str, str] = {}
-        self.store: FileStore | None = None  # page uri to the fingerprint it was last built with
+        self.store: FileStore | None = None
+        self.is_dirty = False
+        self.published: Path | None = (
+            None  # the site folder the store was last published to  # page uri to the fingerprint it was last built with
+        )
         self.renderer: Renderer | None = None
         self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is ``mkdocs serve``; start with an empty cache."""
         self.is_serve = command == "serve"
+        self.is_dirty = dirty
         self.cache = BuildCache()
         self._env = None
 
@@ -165,7 +170,11 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         if self.store is not None:
             # linked rather than registered as MkDocs files: tens of thousands of File objects
             # cost seconds per rebuild, and unchanged files need no work at all
-            self.store.publish(Path(config.site_dir))
+            site_dir = Path(config.site_dir)
+            # a dirty rebuild keeps the site folder: only what this build changed moves
+            again = self.is_dirty and self.published == site_dir
+            self.store.publish(site_dir, only_written=again)
+            self.published = site_dir
         self.printed = {uri: p.fingerprint for uri, p in self.pages.items() if p.fingerprint}
 
     def on_page_content(

@@ -136,7 +136,7 @@ def _moment_view(
         built.written = [p for p in store.order[first:] if not p.startswith(_SHARED_ASSETS)]
     else:
         for path in built.written:
-            store.keep(path)
+            store.keep(path, check=False)
     zipped = layout.download(f"{moment.id}.zip")
     if built.sizes and zipped in store.paths:
         view.zip = Download(f"{moment.id}.zip", zipped, store.paths[zipped].stat().st_size)

@@ -20,6 +20,7 @@ class FileStore:
         self.root = root
         self.paths: dict[str, Path] = {}
         self.order: list[str] = []  # site paths in the order they were stored
+        self.written: set[str] = set()  # site paths whose content changed in this build
 
     def put(self, site_path: str, data: bytes) -> None:
         """Store a file (written only when its content differs from what is there)."""
@@ -31,6 +32,7 @@ class FileStore:
         if not unchanged:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+            self.written.add(site_path)
         self._record(site_path, target)
 
     def adopt(self, site_path: str, written: Path) -> None:
@@ -45,12 +47,16 @@ class FileStore:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(written, target)
+            self.written.add(site_path)
         self._record(site_path, target)
 
-    def keep(self, site_path: str) -> bool:
-        """Keep a file stored by an earlier build; False when it is gone."""
+    def keep(self, site_path: str, *, check: bool = True) -> bool:
+        """Keep a file stored by an earlier build; False when it is gone.
+
+        ``check=False`` trusts the caller (a cached moment whose files this store wrote).
+        """
         target = self.root / site_path
-        if not target.is_file():
+        if check and not target.is_file():
             return False
         self._record(site_path, target)
         return True
@@ -64,6 +70,7 @@ class FileStore:
         """Start a new build: nothing stored yet."""
         self.paths.clear()
         self.order.clear()
+        self.written.clear()
 
     def read(self, site_path: str) -> bytes:
         """The content of a stored file."""
@@ -80,14 +87,20 @@ class FileStore:
                 if path not in kept and not name.startswith("."):
                     os.unlink(path)
 
-    def publish(self, site_dir: Path) -> int:
-        """Put every stored file into ``site_dir`` (hard links where possible); returns how
-        many were (re)placed. Files already there and unchanged are left alone, so a dirty
-        rebuild touches only what changed."""
+    def publish(self, site_dir: Path, *, only_written: bool = False) -> int:
+        """Put the stored files into ``site_dir`` (hard links where possible); returns how
+        many were (re)placed. Files already there and unchanged are left alone; with
+        ``only_written`` (a dirty rebuild of a site published before) just the files this
+        build changed are looked at."""
         placed = 0
-        for site_path, source in self.paths.items():
+        names = sorted(self.written) if only_written else list(self.paths)
+        for site_path in names:
+            source = self.paths[site_path]
             target = site_dir / site_path
-            stat = source.stat()
+            try:
+                stat = source.stat()
+            except FileNotFoundError:
+                continue
             try:
                 there = target.stat()
                 if there.st_ino == stat.st_ino or (
