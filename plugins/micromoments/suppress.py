@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Literal
 
 from .diagnostics import RULES, Diagnostic, Position, Report, Severity, rule, suggestion
+from .fences import FENCE, fence_mask
 
 NO_REASON = rule(
     "MM140", "suppression-without-reason", Severity.ERROR, "spec",
@@ -68,7 +69,7 @@ Phase = Literal["load", "render"]
 
 _HTML_DIRECTIVE = re.compile(r"^\s*<!--\s*micromoments\s*:(?P<body>.*?)-->\s*$", re.S)
 _YAML_DIRECTIVE = re.compile(r"(?:^|\s)#\s*micromoments\s*:(?P<body>.*)$")
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+_FENCE = FENCE
 _REASON_SPLIT = re.compile(r"\s(?:--|—|–)\s?|\s(?:--|—|–)$")
 _RULE_ID = re.compile(r"^MM\d{3}$", re.I)
 _OPENS_DIRECTIVE = re.compile(r"^\s*<!--\s*micromoments\s*:")
@@ -224,9 +225,9 @@ def parse_suppressions(text: str, path: str) -> Parsed:
         )
     directives = [i for i, line in enumerate(lines) if is_directive_line(line)]
     skip = set(directives)
-    fence: str | None = None
+    fenced = [False] * (front_end + 1) + fence_mask(list(lines[front_end + 1 :]))
     for i, line in enumerate(lines):
-        if "micromoments" not in line and fence is None and not _FENCE.match(line):
+        if "micromoments" not in line:
             continue
         if 0 < i < front_end:
             m = _YAML_DIRECTIVE.search(line)
@@ -245,17 +246,7 @@ def parse_suppressions(text: str, path: str) -> Parsed:
                         covered = frozenset({i + 1})
                     parsed.suppressions.append(Suppression(path, pos, ids, reason, covered))
             continue
-        if i <= front_end:
-            continue
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
-                fence = None
-            continue
-        if fence is not None:
+        if i <= front_end or fenced[i]:
             continue
         if i not in skip:
             if _OPENS_DIRECTIVE.match(line):

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..diagnostics import Position, Report, Severity, rule, suggestion
+from ..fences import fence_mask
 from ..model.moment import Channel, CopyField, CopySection
 from ..suppress import comment_lines
 
@@ -70,7 +71,6 @@ ALL_FIELDS = sorted({f for fs in FIELDS.values() for f in fs})
 _HEADING = re.compile(
     r"^##[ \t]+(?P<name>[^\[\n]*?)[ \t]*(?:\[(?P<variant>[^\]\n]*)\])?[ \t]*#*[ \t]*$"
 )
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _FIELD = re.compile(r"^(?P<name>[A-Za-z][A-Za-z -]{0,20}?)[ \t]*:[ \t]*(?P<value>.*)$")
 _CHANNEL_NAMES = {
     "email": Channel.EMAIL,
@@ -116,17 +116,9 @@ def parse_body(
     """Split ``body`` (which starts on file line ``body_line``) into rationale and sections."""
     lines = body.split("\n")
     starts: list[tuple[int, Channel, str | None, str]] = []  # (index, channel, variant, name)
-    fence: str | None = None
+    fenced = fence_mask(lines)
     for index, line in enumerate(lines):
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
-                fence = None
-            continue
-        if fence is not None:
+        if fenced[index]:
             continue
         heading = _HEADING.match(line)
         if not heading:
