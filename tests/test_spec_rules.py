@@ -233,3 +233,23 @@ def test_broken_declaration_gives_no_follow_on_errors(project: Project) -> None:
     found = project.diagnostics()
     assert rules_of(found) == {"MM102"}
     assert "comma" in next(d.hint for d in found if d.rule == "MM102")
+
+
+def test_file_rules_point_at_the_line(project: Project) -> None:
+    project.moment("\n\n# Ordrebekræftelse\n\nTak.\n", "no-front")
+    project.moment("---\ntitle: Hej\nphase: purchase\n\n## Email\n", "unclosed")
+    bomb = (
+        "---\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"{c}: &{c} [{', '.join(['*' + chr(ord(c) - 1)] * 10)}]\n" for c in "bcde")
+        + "---\n"
+    )
+    project.moment(bomb, "bomb")
+    found = project.diagnostics()
+    assert [(d.path, d.line, d.col) for d in found if d.rule == "MM003"] == [
+        ("moments/no-front.md", 3, 1)
+    ]
+    assert [(d.path, d.line, d.col) for d in found if d.rule == "MM004"] == [
+        ("moments/unclosed.md", 1, 1)
+    ]
+    bombs = [(d.path, d.line) for d in found if d.rule == "MM012"]
+    assert bombs and bombs[0][0] == "moments/bomb.md" and 2 <= bombs[0][1] <= 6

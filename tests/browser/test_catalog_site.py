@@ -276,3 +276,53 @@ def test_screenshots(browser: Browser, example: Served) -> None:
     shoot("portfolio-dark", "catalog/portfolio/", height=1400, scheme="dark")
     for shot in shots:
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+def _chart_state(page: Page) -> dict[str, object]:
+    state: dict[str, object] = page.evaluate(
+        """() => {
+            const charts = [...document.querySelectorAll('svg.mm-chart')];
+            const first = charts[0];
+            const text = first.querySelector('text');
+            const box = first.getBoundingClientRect();
+            return {
+                kpi: document.querySelectorAll('svg.mm-chart-kpi').length,
+                experiment: document.querySelectorAll('svg.mm-chart-experiment').length,
+                points: first.querySelectorAll('circle').length,
+                width: box.width, height: box.height,
+                title: first.querySelector('title') ? first.querySelector('title').textContent : '',
+                ink: getComputedStyle(text).fill,
+                paper: getComputedStyle(document.body).backgroundColor,
+                verdict: (document.querySelector('.mm-verdict') || {}).textContent || '',
+            };
+        }"""
+    )
+    return state
+
+
+def test_result_charts_and_verdicts_show_in_light_and_dark(browser: Browser, example: Served) -> None:  # fmt: skip
+    seen = {}
+    for scheme in ("light", "dark"):
+        context, guard = open_context(browser, example, viewport={"width": 1280, "height": 1200},
+                                      color_scheme=scheme)  # fmt: skip
+        page = context.new_page()
+        page.goto(example.url + "catalog/moments/abandoned-cart/")
+        page.locator("svg.mm-chart").first.scroll_into_view_if_needed()
+        state = _chart_state(page)
+        assert state["kpi"] >= 2 and state["experiment"] == 1
+        assert int(str(state["points"])) >= 5, "one point per measured period"
+        assert float(str(state["width"])) > 300 and float(str(state["height"])) > 150
+        assert state["title"], "charts carry a <title> for screen readers"
+        assert "B wins" in str(state["verdict"])
+        seen[scheme] = state
+        if scheme == "dark":
+            page.locator("svg.mm-chart").first.screenshot(
+                path=str(SCREENSHOTS / "kpi-chart-dark.png")
+            )
+        page.goto(example.url + "catalog/moments/win-back/")
+        verdict = page.locator(".mm-verdict").first.inner_text()
+        assert "No difference yet" in verdict and "wins" not in verdict
+        context.close()
+        assert guard.outside == [] and guard.failed == []
+    assert seen["light"]["ink"] != seen["dark"]["ink"], "chart text follows the colour scheme"
+    assert seen["light"]["paper"] != seen["dark"]["paper"]
