@@ -41,16 +41,20 @@ class Server:
 class Serve:
     """A serve session on a project: rebuild() as the live-reload loop does."""
 
-    def __init__(self, project: Path, site: Path) -> None:
+    def __init__(self, project: Path, site: Path, *, dirty: bool = False) -> None:
         self.project = project
         self.site = site
+        self.dirty = dirty
         first = self.config()
-        first.plugins.on_startup(command="serve", dirty=False)
+        first.plugins.on_startup(command="serve", dirty=dirty)
         self.plugin = self.plugin_of(first)
         self.first: MkDocsConfig | None = first
 
     def config(self) -> MkDocsConfig:
-        return load_config(str(self.project / "mkdocs.yml"), site_dir=str(self.site))
+        # `make serve` runs --no-strict: MkDocs warns about every --dirty build
+        strict = False if self.dirty else None
+        return load_config(str(self.project / "mkdocs.yml"), site_dir=str(self.site),
+                           strict=strict)  # fmt: skip
 
     @staticmethod
     def plugin_of(config: MkDocsConfig) -> MicromomentsPlugin:
@@ -62,7 +66,7 @@ class Serve:
         config, self.first = (self.first or self.config()), None
         assert self.plugin_of(config) is self.plugin  # the same instance across rebuilds
         config.site_url = SERVE_URL
-        build(config, serve_url=SERVE_URL)
+        build(config, serve_url=SERVE_URL, dirty=self.dirty)
         return config
 
     def page(self, path: str) -> str:
@@ -72,8 +76,7 @@ class Serve:
         self.plugin.on_shutdown()
 
 
-@pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Serve]:
+def copy_example(tmp_path: Path) -> Path:
     project = tmp_path / "project"
     project.mkdir()
     for part in ("mkdocs.yml", "docs", "moments", "templates", "results"):
@@ -82,9 +85,49 @@ def serve(tmp_path: Path) -> Iterator[Serve]:
             shutil.copytree(source, project / part)
         else:
             shutil.copy2(source, project / part)
-    session = Serve(project, tmp_path / "site")
+    return project
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Serve]:
+    session = Serve(copy_example(tmp_path), tmp_path / "site")
     yield session
     session.close()
+
+
+@pytest.fixture
+def dirty_serve(tmp_path: Path) -> Iterator[Serve]:
+    session = Serve(copy_example(tmp_path), tmp_path / "site", dirty=True)
+    yield session
+    session.close()
+
+
+def _stamps(serve: Serve, pages: list[str]) -> dict[str, int]:
+    return {p: (serve.site / p / "index.html").stat().st_mtime_ns for p in pages}
+
+
+def test_dirty_serve_rebuilds_only_the_pages_an_edit_changes(dirty_serve: Serve) -> None:
+    serve = dirty_serve
+    pages = ["catalog/moments/order-confirmation", "catalog/moments/return-label", "catalog",
+             "catalog/journey", "catalog/downloads"]  # fmt: skip
+    serve.rebuild()
+    before = _stamps(serve, pages)
+    spec = serve.project / ORDER
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("Hvor kunden er", "Hvor kunden står", 1), encoding="utf-8")
+    serve.rebuild()  # a copy edit: the moment's page (and the downloads' sizes) only
+    after = _stamps(serve, pages)
+    changed = {p for p in pages if after[p] != before[p]}
+    assert changed == {"catalog/moments/order-confirmation", "catalog/downloads"}
+    assert "Hvor kunden står" in serve.page("catalog/moments/order-confirmation")
+    spec.write_text(text.replace("status: live", "status: ready", 1), encoding="utf-8")
+    serve.rebuild()  # a front-matter edit: the lists show it too
+    again = _stamps(serve, pages)
+    assert (
+        again["catalog"] != after["catalog"]
+        and again["catalog/journey"] != after["catalog/journey"]
+    )
+    assert again["catalog/moments/return-label"] == before["catalog/moments/return-label"]
 
 
 def test_editing_one_moment_renders_only_that_moment(serve: Serve) -> None:
