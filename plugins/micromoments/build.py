@@ -201,6 +201,10 @@ def build_catalog(
         if sink is not None:
             sink(result, built)
             built.release()
+            if cache is None:  # nothing reports positions any more: keep memory flat
+                moment.yaml = None
+                for translation in moment.translations.values():
+                    translation.yaml = None
         if progress is not None:
             progress(index, len(ordered))
     if cache is not None:

@@ -129,7 +129,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Build the catalog; stop before MkDocs touches site_dir when it cannot be published."""
         assert self.project is not None
-        cache = self.cache if self.project.cache else None
+        # the cache pays off across serve rebuilds; a one-off build would only hold memory
+        cache = self.cache if self.project.cache and self.is_serve else None
         root = self.project.root / ".cache" / "micromoments" / "site"
         if self.store is None or self.store.root != root:
             self.store = FileStore(root)
@@ -176,6 +177,12 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             self.store.publish(site_dir, only_written=again)
             self.published = site_dir
         self.printed = {uri: p.fingerprint for uri, p in self.pages.items() if p.fingerprint}
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Let go of a generated page's HTML once it is written (MkDocs keeps every page)."""
+        if page.file.src_uri in self.pages:
+            page.content = None
+        return output
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files

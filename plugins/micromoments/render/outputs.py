@@ -94,10 +94,11 @@ class Rendition:
         )
 
     def light(self) -> Rendition:
-        """The same rendition without the bulky email HTML and MJML (texts stay)."""
-        if self.email is None or not (self.email.html or self.email.mjml):
-            return self
-        return replace(self, email=replace(self.email, html="", mjml=""))
+        """The same rendition without the bulky email HTML and MJML or its slots (texts stay)."""
+        email = self.email
+        if email is not None and (email.html or email.mjml):
+            email = replace(email, html="", mjml="")
+        return replace(self, email=email, slots={})
 
     @property
     def channels(self) -> list[str]:
