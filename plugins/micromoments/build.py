@@ -198,6 +198,7 @@ def build_catalog(
         result.moments[moment.id] = built
         report.extend(built.diagnostics)
         report.extend(built.suppressed)
+        built.diagnostics = report.interned(built.diagnostics)
         if sink is not None:
             sink(result, built)
             built.release()

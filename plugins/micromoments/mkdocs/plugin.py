@@ -10,7 +10,8 @@ Event by event:
   failing here (errors, or warnings under ``--strict``) leaves the last good site untouched.
 * ``on_files``: adds the generated pages (virtual files, never written into docs/), previews,
   email images, downloads and event schemas.
-* ``on_page_content``: renders each generated page from its template, sets its table of contents.
+* ``on_page_context``: renders each generated page from its template just before MkDocs writes
+  it, sets its table of contents; ``on_post_page`` lets its HTML go again.
 * ``on_serve``: watches the moments, email templates, results and the custom_dir.
 
 During ``mkdocs serve`` problems never stop the server: they are printed (as info, so a strict
@@ -27,9 +28,11 @@ from typing import Any
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from ..build import BuildCache
 from ..config import ConfigError, ProjectConfig, config_from_mapping
@@ -87,12 +90,10 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.project: ProjectConfig | None = None
         self.site: CatalogSite | None = None
         self.pages: dict[str, GeneratedPage] = {}
-        self.printed: dict[str, str] = {}
+        self.printed: dict[str, str] = {}  # page uri to the fingerprint it was last built with
         self.store: FileStore | None = None
         self.is_dirty = False
-        self.published: Path | None = (
-            None  # the site folder the store was last published to  # page uri to the fingerprint it was last built with
-        )
+        self.published: Path | None = None  # the site folder the store was last published to
         self.renderer: Renderer | None = None
         self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
 
@@ -178,23 +179,35 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             self.published = site_dir
         self.printed = {uri: p.fingerprint for uri, p in self.pages.items() if p.fingerprint}
 
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Leave a generated page empty for now: it is rendered in ``on_page_context``.
+
+        MkDocs converts every page before it writes the first one; rendering ours here would
+        hold the HTML of every moment page in memory at once (some 650 MB at 10,000 moments).
+        """
+        return "" if page.file.src_uri in self.pages else html
+
+    @event_priority(50)  # before material's search plugin indexes page.content
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """Render a generated page from its template, right before MkDocs writes it."""
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None or self.renderer is None or self.site is None:
+            return context
+        content = self.renderer.render(generated.template, page, site=self.site,
+                                       **generated.context())  # fmt: skip
+        page.content = content
+        page.toc = page_toc(content)
+        return context
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Let go of a generated page's HTML once it is written (MkDocs keeps every page)."""
         if page.file.src_uri in self.pages:
             page.content = None
         return output
-
-    def on_page_content(
-        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str | None:
-        """Render a generated page from its template."""
-        generated = self.pages.get(page.file.src_uri)
-        if generated is None or self.renderer is None or self.site is None:
-            return html
-        content = self.renderer.render(generated.template, page, site=self.site,
-                                       **generated.context())  # fmt: skip
-        page.toc = page_toc(content)
-        return content
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when moments, email templates, results or template overrides change."""
