@@ -11,7 +11,8 @@ Event by event:
 * ``on_files``: adds the generated pages (virtual files, never written into docs/), previews,
   email images, downloads and event schemas.
 * ``on_page_context``: renders each generated page from its template just before MkDocs writes
-  it, sets its table of contents; ``on_post_page`` lets its HTML go again.
+  it and sets its table of contents; the search plugin indexes a slimmed copy (see
+  :mod:`.searchable`); ``on_post_page`` lets the HTML go again.
 * ``on_serve``: watches the moments, email templates, results and the custom_dir.
 
 During ``mkdocs serve`` problems never stop the server: they are printed (as info, so a strict
@@ -28,7 +29,7 @@ from typing import Any
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -41,6 +42,7 @@ from . import layout
 from .config import MicromomentsConfig
 from .pages import GeneratedPage, all_pages
 from .renderer import Renderer, template_env
+from .searchable import searchable
 from .site import load_site, project_root
 from .store import FileStore
 from .structure import CatalogSite
@@ -96,6 +98,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.published: Path | None = None  # the site folder the store was last published to
         self.renderer: Renderer | None = None
         self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
+        self._full: tuple[Page, str] | None = None  # the page being written and its full HTML
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is ``mkdocs serve``; start with an empty cache."""
@@ -190,18 +193,33 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         return "" if page.file.src_uri in self.pages else html
 
     @event_priority(50)  # before material's search plugin indexes page.content
-    def on_page_context(
+    def _render_page(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        """Render a generated page from its template, right before MkDocs writes it."""
+        """Render a generated page from its template, right before MkDocs writes it.
+
+        The search plugin, which runs next, sees only the page's words and headings.
+        """
         generated = self.pages.get(page.file.src_uri)
         if generated is None or self.renderer is None or self.site is None:
             return context
         content = self.renderer.render(generated.template, page, site=self.site,
                                        **generated.context())  # fmt: skip
-        page.content = content
         page.toc = page_toc(content)
+        self._full = (page, content)
+        page.content = searchable(content)
         return context
+
+    @event_priority(-50)  # after the search plugin: the page is written with its full HTML
+    def _restore_page(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        if self._full is not None and self._full[0] is page:
+            page.content = self._full[1]
+        self._full = None
+        return context
+
+    on_page_context = CombinedEvent(_render_page, _restore_page)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Let go of a generated page's HTML once it is written (MkDocs keeps every page)."""

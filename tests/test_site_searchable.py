@@ -1,0 +1,47 @@
+"""The slimmed page the search plugin indexes (mkdocs/searchable.py)."""
+
+from __future__ import annotations
+
+from micromoments.mkdocs.searchable import searchable
+
+
+def test_headings_are_kept_whole_with_their_ids() -> None:
+    html = '<div class="x"><h2 id="why">Why <a class="headerlink" href="#why">¶</a></h2></div>'
+    assert searchable(html) == ' <h2 id="why">Why <a class="headerlink" href="#why">¶</a></h2> '
+
+
+def test_other_tags_become_spaces_so_words_stay_apart() -> None:
+    assert searchable("<dl><dt>Phase</dt><dd>Køb</dd></dl>").split() == ["Phase", "Køb"]
+
+
+def test_preview_tags_are_kept_bare() -> None:
+    assert searchable('<p class="lead">Tak for <code>ordren</code></p>') == (
+        "<p>Tak for <code>ordren</code></p>"
+    )
+
+
+def test_excluded_elements_go_with_their_nested_content() -> None:
+    html = (
+        "<p>before</p><div data-search-exclude><div><div>inner</div></div>hidden</div><p>after</p>"
+    )
+    assert searchable(html) == "<p>before</p><p>after</p>"
+
+
+def test_scripts_styles_svg_and_iframes_are_dropped() -> None:
+    html = (
+        "<script>var secret = 1;</script><style>.a{}</style><svg><text>42 %</text></svg>"
+        '<iframe src="x.html"></iframe><p>kept</p>'
+    )
+    assert searchable(html) == "<p>kept</p>"
+
+
+def test_whitespace_collapses_and_entities_survive() -> None:
+    assert searchable("<span>A\n\n   &amp;</span>  <span>B</span>") == " A &amp; B "
+
+
+def test_comments_are_dropped() -> None:
+    assert searchable("<p>a<!-- <h2 id='x'>no</h2> -->b</p>") == "<p>ab</p>"
+
+
+def test_an_excluded_void_element_does_not_swallow_the_page() -> None:
+    assert searchable('<input data-search-exclude type="radio"><p>kept</p>') == "<p>kept</p>"
