@@ -13,6 +13,9 @@ Event by event:
 * ``on_page_context``: renders each generated page from its template just before MkDocs writes
   it and sets its table of contents; the search plugin indexes a slimmed copy (see
   :mod:`.searchable`); ``on_post_page`` lets the HTML go again.
+* ``on_env``: while serving, lends the theme environment a bytecode cache kept across rebuilds.
+* ``on_pre_build``/``on_post_build``/``on_build_error`` while serving: Python's garbage
+  collector waits until a rebuild is over (see :mod:`.collector`).
 * ``on_serve``: watches the moments, email templates, results and the custom_dir.
 
 During ``mkdocs serve`` problems never stop the server: they are printed (as info, so a strict
@@ -39,9 +42,10 @@ from ..build import BuildCache
 from ..config import ConfigError, ProjectConfig, config_from_mapping
 from ..diagnostics import Diagnostic, Severity
 from . import layout
+from .collector import IdleCollector
 from .config import MicromomentsConfig
 from .pages import GeneratedPage, all_pages
-from .renderer import Renderer, template_env
+from .renderer import MemoryBytecodeCache, Renderer, template_env
 from .searchable import searchable
 from .site import load_site, project_root
 from .store import FileStore
@@ -99,6 +103,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.renderer: Renderer | None = None
         self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
         self._full: tuple[Page, str] | None = None  # the page being written and its full HTML
+        self.compiled = MemoryBytecodeCache()
+        self.collector = IdleCollector()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is ``mkdocs serve``; start with an empty cache."""
@@ -110,6 +116,12 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
     def on_shutdown(self) -> None:
         """Forget serve mode, so a later build in the same process fails on errors again."""
         self.is_serve = False
+        self.collector.stop()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed rebuild ends like a finished one: the paused collector runs again."""
+        if self.is_serve:
+            self.collector.build_ended()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Validate the settings; register templates, CSS and JS."""
@@ -133,6 +145,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Build the catalog; stop before MkDocs touches site_dir when it cannot be published."""
         assert self.project is not None
+        if self.is_serve:
+            self.collector.build_started()
         # the cache pays off across serve rebuilds; a one-off build would only hold memory
         cache = self.cache if self.project.cache and self.is_serve else None
         root = self.project.root / ".cache" / "micromoments" / "site"
@@ -170,6 +184,15 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.renderer = Renderer(self._env[1], config, files, self.site.stored)
         return files
 
+    @event_priority(100)  # before other plugins load templates from the environment
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        """While serving, reuse the theme's compiled templates from the last rebuild."""
+        if self.is_serve and env.bytecode_cache is None:
+            env.bytecode_cache = self.compiled
+        return env
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Publish the stored previews and downloads; remember what each moment page showed."""
         if self.store is not None:
@@ -181,6 +204,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             self.store.publish(site_dir, only_written=again)
             self.published = site_dir
         self.printed = {uri: p.fingerprint for uri, p in self.pages.items() if p.fingerprint}
+        if self.is_serve:
+            self.collector.build_ended()
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files

@@ -126,3 +126,23 @@ class Renderer:
             return self.link(page, path, anchor) or ""
 
         return template.render(config=self.config, page=page, url=url, **context)
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory across the rebuilds of ``mkdocs serve``.
+
+    MkDocs makes a new theme environment for every rebuild, so each rebuild compiled the
+    theme's templates again (half a second for mkdocs-material). Jinja checks each entry against
+    its template's source, so an edited template is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.compiled.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()

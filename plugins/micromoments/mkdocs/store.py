@@ -21,10 +21,14 @@ class FileStore:
         self.paths: dict[str, Path] = {}
         self.order: list[str] = []  # site paths in the order they were stored
         self.written: set[str] = set()  # site paths whose content changed in this build
+        # kept across builds: a serve rebuild of a large catalog keeps tens of thousands of
+        # files, and making a Path for each one again was a quarter of a second
+        self._targets: dict[str, Path] = {}
+        self._pruned: set[str] | None = None  # what the last full prune left on disk
 
     def put(self, site_path: str, data: bytes) -> None:
         """Store a file (written only when its content differs from what is there)."""
-        target = self.root / site_path
+        target = self._target(site_path)
         try:
             unchanged = target.stat().st_size == len(data) and target.read_bytes() == data
         except OSError:
@@ -37,7 +41,7 @@ class FileStore:
 
     def adopt(self, site_path: str, written: Path) -> None:
         """Store a file already written elsewhere on the same disk (moved in, or dropped when equal)."""
-        target = self.root / site_path
+        target = self._target(site_path)
         try:
             same = target.read_bytes() == written.read_bytes()
         except OSError:
@@ -55,11 +59,17 @@ class FileStore:
 
         ``check=False`` trusts the caller (a cached moment whose files this store wrote).
         """
-        target = self.root / site_path
+        target = self._target(site_path)
         if check and not target.is_file():
             return False
         self._record(site_path, target)
         return True
+
+    def _target(self, site_path: str) -> Path:
+        target = self._targets.get(site_path)
+        if target is None:
+            target = self._targets[site_path] = self.root / site_path
+        return target
 
     def _record(self, site_path: str, target: Path) -> None:
         if site_path not in self.paths:
@@ -77,8 +87,15 @@ class FileStore:
         return self.paths[site_path].read_bytes()
 
     def prune(self) -> None:
-        """Delete files that this build did not store (moments removed or renamed)."""
+        """Delete files that this build did not store (moments removed or renamed).
+
+        When this build stored everything the last prune left, nothing can be stale and the
+        folder is not walked (a serve rebuild after an edit to one moment).
+        """
         if not self.root.is_dir():
+            return
+        if self._pruned is not None and self.paths.keys() >= self._pruned:
+            self._pruned = set(self.paths)
             return
         kept = {str(p) for p in self.paths.values()}
         for folder, _dirs, names in os.walk(self.root):
@@ -86,6 +103,7 @@ class FileStore:
                 path = os.path.join(folder, name)
                 if path not in kept and not name.startswith("."):
                     os.unlink(path)
+        self._pruned = set(self.paths)
 
     def publish(self, site_dir: Path, *, only_written: bool = False) -> int:
         """Put the stored files into ``site_dir`` (hard links where possible); returns how

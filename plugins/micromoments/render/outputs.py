@@ -98,6 +98,8 @@ class Rendition:
         email = self.email
         if email is not None and (email.html or email.mjml):
             email = replace(email, html="", mjml="")
+        elif not self.slots:
+            return self  # light already (a cached moment's preview on a serve rebuild)
         return replace(self, email=email, slots={})
 
     @property

@@ -1,0 +1,73 @@
+"""Python's cyclic garbage collector, run between ``mkdocs serve`` rebuilds instead of during them.
+
+A served catalog keeps millions of objects alive (parsed moments, cached builds, the site), and
+every full collection walks all of them: at 1,000 moments the collector took half a second of
+each rebuild after an edit. While serving, automatic collection is paused for the length of a
+rebuild and one full collection runs shortly after it, while the writer reads the page.
+Reference counting still frees almost everything at once; only garbage in reference cycles
+waits for the collection.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+
+class IdleCollector:
+    """Pauses automatic garbage collection during a rebuild; collects once it is over."""
+
+    def __init__(self, delay: float = 0.5) -> None:
+        self.delay = delay
+        self._lock = threading.Lock()
+        self._building = False
+        self._timer: threading.Timer | None = None
+        self._was_enabled = gc.isenabled()
+        self._ended = 0  # builds over so far
+
+    def build_started(self) -> None:
+        """Called when a rebuild starts: no automatic collection until it is over.
+
+        The first build of a server is a full build that makes and drops far more garbage;
+        the collector keeps running through it as usual.
+        """
+        with self._lock:
+            if not self._ended:
+                return
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if not self._building:
+                self._was_enabled = gc.isenabled() or self._was_enabled
+            self._building = True
+            gc.disable()
+
+    def build_ended(self) -> None:
+        """Called when a rebuild is over (written or failed): collect a moment later."""
+        with self._lock:
+            self._ended += 1
+            if not self._building:
+                return
+            self._building = False
+            self._timer = threading.Timer(self.delay, self._collect)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _collect(self) -> None:
+        with self._lock:
+            if self._building:
+                return  # the next rebuild began; it schedules its own collection
+            self._timer = None
+            gc.collect()
+            if self._was_enabled:
+                gc.enable()
+
+    def stop(self) -> None:
+        """Leave the collector as it was found (the server shuts down)."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            self._building = False
+            if self._was_enabled:
+                gc.enable()
