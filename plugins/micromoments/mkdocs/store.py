@@ -21,14 +21,15 @@ class FileStore:
         self.paths: dict[str, Path] = {}
         self.order: list[str] = []  # site paths in the order they were stored
         self.written: set[str] = set()  # site paths whose content changed in this build
-        # kept across builds: a serve rebuild of a large catalog keeps tens of thousands of
-        # files, and making a Path for each one again was a quarter of a second
+        # paths of kept files, remembered across builds: a serve rebuild of a large catalog
+        # keeps tens of thousands of files, and making a Path for each one again was a quarter
+        # of a second (a one-off build keeps none, so it holds no extra memory)
         self._targets: dict[str, Path] = {}
         self._pruned: set[str] | None = None  # what the last full prune left on disk
 
     def put(self, site_path: str, data: bytes) -> None:
         """Store a file (written only when its content differs from what is there)."""
-        target = self._target(site_path)
+        target = self.root / site_path
         try:
             unchanged = target.stat().st_size == len(data) and target.read_bytes() == data
         except OSError:
@@ -41,7 +42,7 @@ class FileStore:
 
     def adopt(self, site_path: str, written: Path) -> None:
         """Store a file already written elsewhere on the same disk (moved in, or dropped when equal)."""
-        target = self._target(site_path)
+        target = self.root / site_path
         try:
             same = target.read_bytes() == written.read_bytes()
         except OSError:
