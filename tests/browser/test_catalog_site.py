@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import zipfile
 from pathlib import Path
 
@@ -38,15 +39,17 @@ def email_frame(page: Page) -> Frame:
     """The email preview's frame, loaded."""
     locator = page.locator(EMAIL_FRAME)
     locator.wait_for(state="attached")
-    wanted = (locator.get_attribute("src") or "").rsplit("/", 1)[-1]
-    frame = None
-    for _ in range(200):  # wait until the frame shows the document its src names now
+    # wait until the frame shows the document its src names now (read again each time: a
+    # switch sets it from a script), as long as Playwright's own timeouts on a busy machine
+    deadline = time.monotonic() + 30
+    while True:
+        wanted = (locator.get_attribute("src") or "").rsplit("/", 1)[-1]
         handle = locator.element_handle()
         frame = handle.content_frame() if handle is not None else None
         if frame is not None and wanted and frame.url.endswith(wanted):
             break
+        assert time.monotonic() < deadline, f"the email preview frame never showed {wanted!r}"
         page.wait_for_timeout(50)
-    assert frame is not None, "the email preview frame never loaded"
     frame.wait_for_load_state("load")
     return frame
 
