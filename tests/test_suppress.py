@@ -15,7 +15,7 @@ from micromoments.config import ProjectConfig
 from micromoments.diagnostics import Diagnostic, Report, Severity
 from micromoments.load.loader import load_catalog
 from micromoments.output import format_json
-from micromoments.suppress import is_directive_line, parse_suppressions, phase_of
+from micromoments.suppress import comment_lines, is_directive_line, parse_suppressions, phase_of
 from support_specs import moment_file, position_of
 from test_checks_email import build, spec
 
@@ -301,3 +301,17 @@ def test_json_lists_suppressed_only_when_suppressed() -> None:
     assert [d.line for d in report.diagnostics] == [3]
     assert [d.line for d in report.suppressed] == [4]
     assert not report.has_errors
+
+
+def test_comment_lines_skip_fenced_code_and_fence_markers_inside_comments() -> None:
+    lines = [
+        "<!-- one line -->",  # 0
+        "```",  # 1 a code block opens
+        "<!-- shown as code -->",  # 2
+        "```",  # 3
+        "<!-- a comment over",  # 4
+        "```",  # 5 not a fence: it is inside the comment
+        "lines -->",  # 6
+        "<!-- still a comment: no code block was opened -->",  # 7
+    ]
+    assert comment_lines(lines) == {0, 4, 5, 6, 7}

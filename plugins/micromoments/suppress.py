@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Literal
 
 from .diagnostics import RULES, Diagnostic, Position, Report, Severity, rule, suggestion
-from .fences import FENCE, fence_mask
+from .fences import Fences, fence_mask
 
 NO_REASON = rule(
     "MM140", "suppression-without-reason", Severity.ERROR, "spec",
@@ -69,7 +69,6 @@ Phase = Literal["load", "render"]
 
 _HTML_DIRECTIVE = re.compile(r"^\s*<!--\s*micromoments\s*:(?P<body>.*?)-->\s*$", re.S)
 _YAML_DIRECTIVE = re.compile(r"(?:^|\s)#\s*micromoments\s*:(?P<body>.*)$")
-_FENCE = FENCE
 _REASON_SPLIT = re.compile(r"\s(?:--|—|–)\s?|\s(?:--|—|–)$")
 _RULE_ID = re.compile(r"^MM\d{3}$", re.I)
 _OPENS_DIRECTIVE = re.compile(r"^\s*<!--\s*micromoments\s*:")
@@ -85,18 +84,11 @@ def comment_lines(lines: Sequence[str]) -> set[int]:
     that opens to the one that closes), outside fenced code. Copy never shows them: Markdown
     with raw HTML off would print them as text."""
     out: set[int] = set()
-    fence: str | None = None
+    fences = Fences()
     i = 0
     while i < len(lines):
         line = lines[i]
-        fenced = _FENCE.match(line)
-        if fenced:
-            marker = fenced.group(1)
-            if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
-                fence = None
-        elif fence is None and line.lstrip().startswith("<!--"):
+        if not fences.feed(line) and line.lstrip().startswith("<!--"):
             end = _comment_end(lines, i)
             if end is not None:
                 out.update(range(i, end + 1))

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..diagnostics import Position
+from ..fences import Fences
 from ..model import Channel, CopySection, DataField
 
 PROSE_FIELDS: tuple[str, ...] = ("subject", "preheader", "title")
@@ -255,7 +256,6 @@ def _substitute_tags(ann: _Annotated, data: Mapping[str, DataField]) -> _Annotat
 
 
 # --- Markdown blocks -------------------------------------------------------------------------
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _THEMATIC = re.compile(r"^ {0,3}(?:([-*_])[ \t]*(?:\1[ \t]*){2,}|=+[ \t]*)$")
@@ -282,7 +282,7 @@ def _blocks(ann: _Annotated, line_blocks: bool) -> list[_Annotated]:
     texts = [line.text for line in lines]
     blocks: list[_Annotated] = []
     current: list[_Annotated] = []
-    fence: str | None = None
+    fences = Fences()
     in_quote = False
 
     def close() -> None:
@@ -302,23 +302,20 @@ def _blocks(ann: _Annotated, line_blocks: bool) -> list[_Annotated]:
 
     for i, line in enumerate(lines):
         text = line.text
-        if fence is None and not text.strip():
+        if not fences.inside and not text.strip():
             close()  # a blank line (also where a {% tag %} stood)
             continue
-        if fence is None and "|" not in text and text.lstrip(" \t")[:1].isalpha():
+        if not fences.inside and "|" not in text and text.lstrip(" \t")[:1].isalpha():
             # Plain prose, the most common line: no block pattern matches a line that starts
             # with a letter and has no table pipe, so only a quote can end here.
             if in_quote:
                 close()
                 in_quote = False
         else:
-            found = _FENCE.match(text)
-            if fence is not None or found:
-                if found and fence is None:
-                    close()
-                    fence = found.group(1)[0] * 3
-                elif found and found.group(1).startswith(fence or "\0"):
-                    fence = None
+            was_inside = fences.inside
+            if fences.feed(text):
+                if not was_inside:
+                    close()  # a code block opens
                 continue
             if not text.strip() or _THEMATIC.match(text) or _REFERENCE.match(text):
                 close()
