@@ -164,7 +164,6 @@ def build_catalog(
         {k: v.model_dump(mode="json") for k, v in catalog.context.tones.items()},
         _folder_hash(config.templates_path),
     )
-    keys: set[str] = set()
     ordered = [m for m in catalog.ordered() if only is None or m.id in only]
     by_moment: dict[str | None, list[Diagnostic]] = {}
     for d in catalog.report:
@@ -174,12 +173,9 @@ def build_catalog(
         silenced.setdefault(d.moment, []).append(d)
     todo: list[tuple[Moment, list[Diagnostic]]] = []
     found: dict[str, MomentBuild] = {}
-    keyed: dict[str, str] = {}
     for moment in ordered:
         loaded = by_moment.get(moment.id, [])
         key = _fingerprint(shared, moment.source_hash, [d.to_json() for d in loaded])
-        keys.add(key)
-        keyed[moment.id] = key
         result.keys[moment.id] = key
         built = cache.get(key) if cache is not None else None
         if built is None:
@@ -193,7 +189,7 @@ def build_catalog(
         if moment.id not in found:
             built.suppressed[:0] = silenced.get(moment.id, [])
             if cache is not None:
-                cache.entries[keyed[moment.id]] = built
+                cache.entries[result.keys[moment.id]] = built
         built.moment = moment
         result.moments[moment.id] = built
         report.extend(built.diagnostics)
@@ -209,7 +205,7 @@ def build_catalog(
         if progress is not None:
             progress(index, len(ordered))
     if cache is not None:
-        cache.keep_only(keys)
+        cache.keep_only(set(result.keys.values()))
     result.results = load_results(config, catalog, report)
     if sink is not None:
         result.artifacts = {"catalog.json": catalog_json(result)}

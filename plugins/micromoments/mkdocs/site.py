@@ -95,7 +95,6 @@ def load_site(
         site.files[path] = text.encode()
     site.files.update(assets.files)
     site.stored = dict(store.paths)
-    site.store_root = store.root
     store.prune()
     return site
 

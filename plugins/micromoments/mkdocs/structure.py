@@ -188,7 +188,6 @@ class CatalogSite:
     diagnostics: list[Diagnostic]
     files: dict[str, bytes] = field(default_factory=dict)  # site path -> content (not pages)
     stored: dict[str, Path] = field(default_factory=dict)  # site path -> file in the store
-    store_root: Path = Path()
     schemas: dict[str, str] = field(default_factory=dict)  # event slug -> site path
 
     @property

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from ..structure import CatalogSite
+from ..structure import CatalogSite, MomentView
 from . import catalog, downloads, journey, moment, portfolio, quality, tones, tracking
 
 Context = Callable[[], dict[str, Any]]
@@ -72,10 +72,7 @@ def _overview_fingerprint(site: CatalogSite) -> str:
         spec = view.spec
         digest.update(view.id.encode())
         digest.update(spec.model_dump_json().encode() if spec is not None else b"-")
-        for d in view.diagnostics:
-            digest.update(d.format().encode())
-        if view.results is not None:
-            digest.update(json.dumps(view.results.to_json(), sort_keys=True, default=str).encode())
+        digest.update(_checks_and_results(view))
     for d in site.diagnostics:
         if d.moment is None:
             digest.update(d.format().encode())
@@ -127,14 +124,19 @@ def moment_pages(site: CatalogSite) -> list[GeneratedPage]:
     return pages
 
 
-def _fingerprint(site: CatalogSite, view: Any) -> str:
+def _fingerprint(site: CatalogSite, view: MomentView) -> str:
     """A moment page changes with its build, its diagnostics and its results."""
     digest = hashlib.sha256(site.build.keys.get(view.id, "").encode())
-    for d in view.diagnostics:
-        digest.update(d.format().encode())
-    if view.results is not None:
-        digest.update(json.dumps(view.results.to_json(), sort_keys=True, default=str).encode())
+    digest.update(_checks_and_results(view))
     return digest.hexdigest()
+
+
+def _checks_and_results(view: MomentView) -> bytes:
+    """What a moment shows beyond its spec and build: its problems and its results."""
+    parts = [d.format() for d in view.diagnostics]
+    if view.results is not None:
+        parts.append(json.dumps(view.results.to_json(), sort_keys=True, default=str))
+    return "\n".join(parts).encode()
 
 
 def all_pages(site: CatalogSite) -> list[GeneratedPage]:
