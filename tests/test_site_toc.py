@@ -23,3 +23,8 @@ def test_toc_nests_by_level() -> None:
     toc = page_toc('<h2 id="a">A</h2><h3 id="b">B</h3><h2 id="c">C</h2>')
     assert [item.id for item in toc.items] == ["a", "c"]
     assert [child.id for child in toc.items[0].children] == ["b"]
+
+
+def test_only_the_id_attribute_names_a_heading() -> None:
+    html = '<h2 data-id="wrong" id="right">A</h2><h2 data-id="only-data">B</h2>'
+    assert headings(html) == [(2, "right", "A")]
