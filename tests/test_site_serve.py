@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -172,3 +173,27 @@ def test_a_broken_moment_shows_its_problems_while_the_rest_stays_up(serve: Serve
     spec.write_text(text, encoding="utf-8")  # fixed again: the page recovers
     serve.rebuild()
     assert "This moment has errors" not in serve.page("catalog/moments/order-confirmation")
+
+
+def test_serve_keeps_the_catalog_zip_it_has_and_builds_one_when_missing(serve: Serve) -> None:
+    serve.rebuild()
+    stored = serve.project / ".cache/micromoments/site/catalog/files/micromoments-modules.zip"
+    first = stored.read_bytes()
+    text = "order-confirmation/da/email.txt"
+    with zipfile.ZipFile(stored) as zipped:
+        assert "catalog.json" in zipped.namelist() and zipped.testzip() is None
+        assert "### Tak for din bestilling" not in zipped.read(text).decode()
+    spec = serve.project / ORDER
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "### Tak for din ordre", "### Tak for din bestilling", 1), encoding="utf-8")  # fmt: skip
+    serve.rebuild()  # an edit: the zip is left as the last build made it
+    assert stored.read_bytes() == first
+    assert (serve.site / "catalog/files/micromoments-modules.zip").read_bytes() == first
+    stored.unlink()
+    serve.rebuild()  # gone: built again, whole, with the edit in it
+    with zipfile.ZipFile(stored) as zipped:
+        assert zipped.testzip() is None
+        assert "Tak for din bestilling" in zipped.read(text).decode()
+    assert (serve.site / "catalog/files/micromoments-modules.zip").read_bytes() == (
+        stored.read_bytes()
+    )

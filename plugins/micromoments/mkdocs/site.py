@@ -6,6 +6,7 @@ tested and reused on its own; :mod:`.plugin` turns the result into MkDocs files 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -43,30 +44,28 @@ def load_site(
     views: list[MomentView] = []
     holder: list[CatalogSite] = []
     # while serving, a catalog zip from an earlier build is kept rather than rebuilt per edit
-    keep_zip = serve and (store.root / layout.download(CATALOG_ZIP)).is_file()
+    kept_zip = serve and store.keep(layout.download(CATALOG_ZIP))
     zip_part = store.root / ".catalog-zip.partial"
-    zip_part.parent.mkdir(parents=True, exist_ok=True)
-    with zip_part.open("wb") as zip_file:
-        merger = ZipMerger(zip_file)
+    with contextlib.ExitStack() as stack:
+        merger = None
+        if not kept_zip:
+            zip_part.parent.mkdir(parents=True, exist_ok=True)
+            merger = ZipMerger(stack.enter_context(zip_part.open("wb")))
 
         def sink(build: CatalogBuild, built: MomentBuild) -> None:
             if not holder:
                 holder.append(CatalogSite(build=build, moments=views, events=[], results={},
                                           portfolio=portfolio([]), diagnostics=[]))  # fmt: skip
             views.append(_moment_view(holder[0], built, assets, store))
-            if built.sizes and not keep_zip:
+            if merger is not None and built.sizes:
                 merger.add_zip(store.read(layout.download(f"{built.moment.id}.zip")))
 
         build = build_catalog(project, cache=cache, dialect=dialect, sink=sink)
         catalog_json = build.artifacts["catalog.json"]
-        merger.add("catalog.json", catalog_json)
-        if keep_zip:
-            merger.discard()
-        else:
+        if merger is not None:
+            merger.add("catalog.json", catalog_json)
             merger.close()
-    if keep_zip and store.keep(layout.download(CATALOG_ZIP)):
-        zip_part.unlink()
-    else:
+    if not kept_zip:
         store.adopt(layout.download(CATALOG_ZIP), zip_part)
     store.put(layout.download("catalog.json"), catalog_json)
     diagnostics = build.report.sorted()
