@@ -11,16 +11,21 @@ from typing import IO
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold; no build dates in artifacts
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A zip entry whose header depends only on its name."""
+    info = zipfile.ZipInfo(name, date_time=_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.create_system = 3  # Unix, whatever machine builds it
+    return info
+
+
 def deterministic_zip(files: Mapping[str, bytes]) -> bytes:
     """A zip of ``files`` (archive name to content) that depends only on its input."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3  # Unix, whatever machine builds it
-            zf.writestr(info, files[name])
+            zf.writestr(_entry(name), files[name])
     return buffer.getvalue()
 
 
@@ -43,11 +48,7 @@ class ZipMerger:
 
     def add(self, name: str, data: bytes) -> None:
         """Append one file, compressed."""
-        info = zipfile.ZipInfo(name, date_time=_EPOCH)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        info.create_system = 3
-        self.out.writestr(info, data, compresslevel=9)
+        self.out.writestr(_entry(name), data, compresslevel=9)
 
     def _copy(self, data: bytes, info: zipfile.ZipInfo) -> None:
         start = info.header_offset
