@@ -58,7 +58,9 @@ def load_site(
                                           portfolio=portfolio([]), diagnostics=[]))  # fmt: skip
             views.append(_moment_view(holder[0], built, assets, store))
             if merger is not None and built.sizes:
-                merger.add_zip(store.read(layout.download(f"{built.moment.id}.zip")))
+                # a cached build was released after its first build: its zip is in the store
+                zipped = built.zip or store.read(layout.download(f"{built.moment.id}.zip"))
+                merger.add_zip(zipped)
 
         build = build_catalog(project, cache=cache, dialect=dialect, sink=sink)
         catalog_json = build.artifacts["catalog.json"]
