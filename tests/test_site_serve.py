@@ -8,6 +8,7 @@ is faster and more precise than watching a real server reload.
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import zipfile
@@ -197,3 +198,16 @@ def test_serve_keeps_the_catalog_zip_it_has_and_builds_one_when_missing(serve: S
     assert (serve.site / "catalog/files/micromoments-modules.zip").read_bytes() == (
         stored.read_bytes()
     )
+
+
+def test_rebuilds_reuse_compiled_templates_and_leave_collection_until_after(serve: Serve) -> None:
+    serve.plugin.collector.delay = 60  # the collection after a rebuild stays pending here
+    serve.rebuild()
+    assert gc.isenabled()  # the first, full build collects as usual
+    assert serve.plugin.compiled.compiled  # the theme's templates were kept compiled
+    compiled = dict(serve.plugin.compiled.compiled)
+    serve.rebuild()
+    assert not gc.isenabled()  # paused for the rebuild, collection still to come
+    assert serve.plugin.compiled.compiled == compiled  # nothing compiled again
+    serve.close()
+    assert gc.isenabled()

@@ -107,11 +107,18 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.collector = IdleCollector()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Remember whether this is ``mkdocs serve``; start with an empty cache."""
+        """Remember whether this is ``mkdocs serve``; start with empty caches.
+
+        MkDocs keeps this instance for the life of the process, so a second serve session
+        starts from scratch here, its first build a full one again.
+        """
         self.is_serve = command == "serve"
         self.is_dirty = dirty
         self.cache = BuildCache()
         self._env = None
+        self.compiled = MemoryBytecodeCache()
+        self.collector.stop()
+        self.collector = IdleCollector()
 
     def on_shutdown(self) -> None:
         """Forget serve mode, so a later build in the same process fails on errors again."""
