@@ -89,6 +89,16 @@ def test_unknown_rule_in_config_is_a_clean_error(project: Project, capsys: pytes
     assert code == 1 and "MM999" in out and "Traceback" not in out
 
 
+def test_a_bad_jobs_variable_is_a_clean_error(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MICROMOMENTS_JOBS", "two")
+    code, out = run(["check"], project.root, capsys)
+    assert code == 1 and "MICROMOMENTS_JOBS='two'" in out and "Traceback" not in out
+    monkeypatch.setenv("MICROMOMENTS_JOBS", "1")
+    assert run(["check"], project.root, capsys)[0] == 0
+
+
 def test_new_scaffolds_a_spec_that_passes_check(project: Project, capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     code, out = run(["new", "order-shipped", "--phase", "deliver", "--channels", "email,sms,push"],
                     project.root, capsys)  # fmt: skip

@@ -103,7 +103,12 @@ def config_from_mapping(
 ) -> ProjectConfig:
     """Validate the plugin's settings; raise :class:`ConfigError` with a readable message."""
     jobs = os.environ.get("MICROMOMENTS_JOBS", "").strip()
-    if jobs.isdigit():  # e.g. MICROMOMENTS_JOBS=1 on a shared CI machine
+    if jobs:  # e.g. MICROMOMENTS_JOBS=1 on a shared CI machine
+        if not jobs.isdigit():
+            raise ConfigError(
+                f"MICROMOMENTS_JOBS={jobs!r} is not a number of worker processes; "
+                "use 0 (one per core), 1 (no workers) or more, or unset it"
+            )
         values = {**values, "jobs": int(jobs)}
     try:
         config = ProjectConfig.model_validate({**values, "root": root})
