@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from micromoments.config import ProjectConfig
 from micromoments.diagnostics import Diagnostic
 from micromoments.load.loader import Catalog, load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, headless (never a downloaded browser), one per test process.
+
+    One for every browser test: Playwright's sync API cannot run two sessions in one thread.
+    """
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
 
 JOURNEY = """\
 default_locale: da

@@ -8,11 +8,10 @@ request at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Route, sync_playwright
+from playwright.sync_api import Browser, Route
 
 from conftest import REPO
 from micromoments.build import build_catalog
@@ -21,16 +20,6 @@ from micromoments.render.assets import localise_assets
 from micromoments.render.email import find_asset
 
 pytestmark = pytest.mark.browser
-
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
 
 
 def test_production_emails_request_nothing_but_their_cdn_images(

@@ -27,13 +27,10 @@ from playwright.sync_api import (
     Page,
     Response,
     Route,
-    sync_playwright,
 )
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "tests" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PROJECT_PARTS = ("mkdocs.yml", "docs", "moments", "templates", "results")
 ORDER = "moments/purchase/order-confirmation.md"
 XSS_TITLE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
@@ -115,15 +112,6 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     spec.write_text(changed, encoding="utf-8")
     site = build_site(project, root / "site", strict=False)
     yield from _serve(project, site)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's chromium, headless (never a downloaded browser)."""
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
 
 
 @dataclass
