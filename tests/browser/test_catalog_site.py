@@ -39,16 +39,22 @@ def email_frame(page: Page) -> Frame:
     """The email preview's frame, loaded."""
     locator = page.locator(EMAIL_FRAME)
     locator.wait_for(state="attached")
-    # wait until the frame shows the document its src names now (read again each time: a
-    # switch sets it from a script), as long as Playwright's own timeouts on a busy machine
+    # A sandboxed preview has an opaque origin, so chromium may load each document into a
+    # new frame: look for it among the page's frames, not only behind the iframe's handle.
     deadline = time.monotonic() + 30
     while True:
         wanted = (locator.get_attribute("src") or "").rsplit("/", 1)[-1]
         handle = locator.element_handle()
-        frame = handle.content_frame() if handle is not None else None
-        if frame is not None and wanted and frame.url.endswith(wanted):
+        frames = [handle.content_frame()] if handle is not None else []
+        frames += page.frames
+        frame = next((f for f in frames if f is not None and wanted and f.url.endswith(wanted)),
+                     None)  # fmt: skip
+        if frame is not None:
             break
-        assert time.monotonic() < deadline, f"the email preview frame never showed {wanted!r}"
+        assert time.monotonic() < deadline, (
+            f"the email preview frame never showed {wanted!r}; frames: "
+            f"{[f.url for f in page.frames]}"
+        )
         page.wait_for_timeout(50)
     frame.wait_for_load_state("load")
     return frame
