@@ -196,3 +196,42 @@ def test_a_variable_the_dialect_cannot_express_names_the_spec(example: Path) -> 
         str(p.relative_to(example)) for p in (example / "moments").rglob("*.md")
     }
     assert all(d.line > 0 for d in found)
+
+
+def test_catalog_json_is_canonical_json_and_follows_a_changed_build(example: Path) -> None:
+    """catalog.json is put together from per-moment texts: it must read and print exactly like
+    ``json.dumps(indent=2, sort_keys=True)``, and a build reused from the cache must still show
+    what the index says about it."""
+    import json
+
+    from micromoments.build import BuildCache, CatalogBuild
+    from micromoments.write.artifacts import catalog_json
+
+    config = ProjectConfig(root=example)
+    cache = BuildCache()
+
+    def streamed() -> CatalogBuild:  # as `mkdocs serve` builds: streaming, cached
+        return build_catalog(config, cache=cache, sink=lambda build, built: None)
+
+    first = streamed()
+    text = first.artifacts["catalog.json"].decode()
+    index = json.loads(text)
+    assert text == json.dumps(index, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    assert [m["id"] for m in index["moments"]] == [m.id for m in first.catalog.ordered()]
+    assert any(m["files"] for m in index["moments"]) and any(m["kpis"] for m in index["moments"])
+
+    spec = example / "moments" / "purchase" / "order-confirmation.md"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("title:", "title: Renamed —", 1),
+                    encoding="utf-8")  # fmt: skip
+    second = streamed()
+    assert cache.hits >= len(index["moments"]) - 1
+    again = json.loads(second.artifacts["catalog.json"])
+    before = {m["id"]: m for m in index["moments"]}
+    after = {m["id"]: m for m in again["moments"]}
+    assert after.pop("order-confirmation")["title"].startswith("Renamed —")
+    before.pop("order-confirmation")
+    assert after == before
+
+    first.moments.clear()  # a moment that was not built is listed with no files
+    bare = json.loads(catalog_json(first))
+    assert all(m["files"] == [] for m in bare["moments"])

@@ -137,11 +137,17 @@ def test_editing_one_moment_renders_only_that_moment(serve: Serve) -> None:
     cache = serve.plugin.cache
     moments = len(cache.entries)
     assert moments == 11 and (cache.hits, cache.misses) == (0, 11)
+    assert serve.plugin.site is not None
+    views = {v.id: v for v in serve.plugin.site.moments}
     spec = serve.project / ORDER
     spec.write_text(spec.read_text(encoding="utf-8").replace(
         "Hvor kunden er", "Hvor kunden står", 1), encoding="utf-8")  # fmt: skip
     serve.rebuild()
     assert (cache.hits, cache.misses) == (10, 12)
+    # the page data of the ten reused builds is reused too; the edited moment's is new
+    again = {v.id: v for v in serve.plugin.site.moments}
+    assert [i for i in views if again[i] is not views[i]] == ["order-confirmation"]
+    assert len(serve.plugin.views) == moments
     assert "Hvor kunden står" in serve.page("catalog/moments/order-confirmation")
     config = serve.rebuild()  # nothing changed: everything comes from the cache
     assert (cache.hits, cache.misses) == (21, 12)

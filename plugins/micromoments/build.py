@@ -54,6 +54,7 @@ class MomentBuild:
     sizes: dict[str, int] = field(default_factory=dict)  # artifact name to bytes
     was_rendered: bool = False
     written: list[str] = field(default_factory=list)  # where a sink put the files (cached too)
+    index_text: str | None = None  # this moment's entry in catalog.json, once encoded
 
     @property
     def rendered(self) -> bool:
@@ -208,7 +209,7 @@ def build_catalog(
         cache.keep_only(set(result.keys.values()))
     result.results = load_results(config, catalog, report)
     if sink is not None:
-        result.artifacts = {"catalog.json": catalog_json(result)}
+        result.artifacts = {"catalog.json": catalog_json(result, remember=cache is not None)}
     elif package_files:
         result.artifacts = package(result)
     return result

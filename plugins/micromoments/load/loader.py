@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -141,14 +142,22 @@ def load_context(config: ProjectConfig, report: Report) -> Context:
 
 
 def discover(moments_dir: Path) -> list[Path]:
-    """Every Markdown file below the moments folder, in a stable order."""
+    """Every Markdown file below the moments folder, in a stable order.
+
+    Folders and files whose names start with ``.`` or ``_`` are skipped, as are README and
+    index files. (``os.walk`` rather than ``Path.rglob``: a served catalog lists its thousands
+    of files on every rebuild, and pruning hidden folders early also skips their contents.)
+    """
     if not moments_dir.is_dir():
         return []
-    return sorted(
-        p for p in moments_dir.rglob("*.md")
-        if p.name.lower() not in IGNORED_NAMES and not any(part.startswith((".", "_"))
-                                                          for part in p.relative_to(moments_dir).parts)
-    )  # fmt: skip
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(moments_dir, followlinks=True):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+        base = Path(folder)
+        found.extend(base / name for name in names
+                     if name.endswith(".md") and not name.startswith((".", "_"))
+                     and name.lower() not in IGNORED_NAMES)  # fmt: skip
+    return sorted(found)
 
 
 def split_name(file: Path) -> tuple[str, str | None]:

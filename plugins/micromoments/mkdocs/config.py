@@ -21,7 +21,13 @@ class MicromomentsConfig(base.Config):
     results_dir = c.Type(str, default="results")
     cache = c.Type(bool, default=True)
     jobs = c.Type(int, default=0)
+    # how `mkdocs serve` notices edits; only the MkDocs adapter reads it (see watcher.py)
+    serve_watcher = c.Choice(("native", "polling"), default="native")
+
+    ADAPTER_ONLY = frozenset({"serve_watcher"})
 
     def core_values(self) -> dict[str, Any]:
         """The settings as the core's ProjectConfig expects them."""
-        return {key: self[key] for key in self if self[key] is not None}
+        return {
+            key: self[key] for key in self if self[key] is not None and key not in self.ADAPTER_ONLY
+        }

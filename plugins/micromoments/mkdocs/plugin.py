@@ -16,7 +16,8 @@ Event by event:
 * ``on_env``: while serving, lends the theme environment a bytecode cache kept across rebuilds.
 * ``on_pre_build``/``on_post_build``/``on_build_error`` while serving: Python's garbage
   collector waits until a rebuild is over (see :mod:`.collector`).
-* ``on_serve``: watches the moments, email templates, results and the custom_dir.
+* ``on_serve``: watches the moments, email templates, results and the custom_dir, with the
+  operating system's file events rather than MkDocs' polling (see :mod:`.watcher`).
 
 During ``mkdocs serve`` problems never stop the server: they are printed (as info, so a strict
 config does not abort the rebuild) and shown on the affected moment's page.
@@ -49,8 +50,9 @@ from .renderer import MemoryBytecodeCache, Renderer, template_env
 from .searchable import searchable
 from .site import load_site, project_root
 from .store import FileStore
-from .structure import CatalogSite
+from .structure import CatalogSite, MomentView
 from .toc import page_toc
+from .watcher import use_native_events
 
 log = get_plugin_logger(__name__)
 
@@ -93,6 +95,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
     def __init__(self) -> None:
         self.is_serve = False
         self.cache = BuildCache()
+        self.views: dict[str, MomentView] = {}  # page data of reused builds, by build key
         self.project: ProjectConfig | None = None
         self.site: CatalogSite | None = None
         self.pages: dict[str, GeneratedPage] = {}
@@ -115,6 +118,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.is_serve = command == "serve"
         self.is_dirty = dirty
         self.cache = BuildCache()
+        self.views = {}
         self._env = None
         self.compiled = MemoryBytecodeCache()
         self.collector.stop()
@@ -159,7 +163,9 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         root = self.project.root / ".cache" / "micromoments" / "site"
         if self.store is None or self.store.root != root:
             self.store = FileStore(root)
-        self.site = load_site(self.project, cache=cache, store=self.store, serve=self.is_serve)
+        views = self.views if cache is not None else None
+        self.site = load_site(self.project, cache=cache, store=self.store, serve=self.is_serve,
+                              view_cache=views)  # fmt: skip
         self._report(self.site.diagnostics, strict=bool(config.strict))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -262,6 +268,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when moments, email templates, results or template overrides change."""
         assert self.project is not None
+        if self.config.serve_watcher == "native" and not use_native_events(server):
+            log.info("micromoments: this MkDocs keeps its own file watcher (polling)")
         folders = [self.project.moments_path, self.project.templates_path,
                    self.project.results_path]  # fmt: skip
         if config.theme.custom_dir:

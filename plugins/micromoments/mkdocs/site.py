@@ -31,16 +31,23 @@ def load_site(
     dialect: Dialect | None = None,
     store: FileStore | None = None,
     serve: bool = False,
+    view_cache: dict[str, MomentView] | None = None,
 ) -> CatalogSite:
     """Build every moment (reusing ``cache``), read the results, and arrange the site.
 
     Moments stream: each one's previews and downloads go to ``store`` as soon as it is built,
     and only what the pages show stays in memory. While serving, the catalog-wide zip (which
     changes with every edit and takes a while for large catalogs) is left as it was built last.
+
+    ``view_cache`` (kept across serve rebuilds, by build key) lends the page data of a moment whose
+    build was reused; it is updated to this build's views.
     """
     store = store or FileStore(project.root / ".cache" / "micromoments" / "site")
     store.clear()
     assets = AssetCopies()
+    reused = dict(view_cache) if view_cache is not None else {}
+    if view_cache is not None:
+        view_cache.clear()
     views: list[MomentView] = []
     holder: list[CatalogSite] = []
     # while serving, a catalog zip from an earlier build is kept rather than rebuilt per edit
@@ -56,7 +63,16 @@ def load_site(
             if not holder:
                 holder.append(CatalogSite(build=build, moments=views, events=[], results={},
                                           portfolio=portfolio([]), diagnostics=[]))  # fmt: skip
-            views.append(_moment_view(holder[0], built, assets, store))
+            key = build.keys.get(built.moment.id, "")
+            view = reused.get(key)
+            if view is None or view.built is not built or view.moment is not built.moment:
+                view = _moment_view(holder[0], built, assets, store)
+            else:
+                for path in built.written:  # its files stay in the store
+                    store.keep(path, check=False)
+            views.append(view)
+            if view_cache is not None:
+                view_cache[key] = view
             if merger is not None and built.sizes:
                 # a cached build was released after its first build: its zip is in the store
                 zipped = built.zip or store.read(layout.download(f"{built.moment.id}.zip"))
@@ -86,9 +102,8 @@ def load_site(
         by_moment.setdefault(d.moment, []).append(d)
     for view in views:
         view.diagnostics = by_moment.get(view.moment.id, [])
-        view.results = summaries.get(view.moment.id)
-        if view.results is not None and view.results.has_data:
-            view.charts = moment_charts(view.results)
+        results = view.results = summaries.get(view.moment.id)
+        view.charts = moment_charts(results) if results is not None and results.has_data else {}
     for event in site.events:
         path = layout.event_schema(event.slug)
         site.schemas[event.slug] = path
@@ -160,8 +175,10 @@ def _previews(
         kv[0][1] or "", 0 if kv[0][2] == "sample" else 1))  # fmt: skip
     for (locale, variant, scenario), rendition in ordered:
         known = journey.locales.get(locale) if journey else None
-        state = PreviewState(locale, known.name if known else locale, variant, scenario,
-                             rendition.light())  # fmt: skip
+        light = rendition.light()
+        # the build keeps this same light copy when it lets go of the full one (release())
+        built.previews[(locale, variant, scenario)] = light
+        state = PreviewState(locale, known.name if known else locale, variant, scenario, light)
         for scheme in SCHEMES:
             if rendition.email is not None:
                 target = layout.preview_file(moment.id, "email", locale, variant, scenario, scheme)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..checks.sms import sms_summary
 from ..context import Context
+from ..diagnostics import Severity
 from ..model import Moment
 from ..render.brand import Brand
 from ..render.outputs import Rendition
@@ -203,35 +204,51 @@ def moment_artifacts(
     return files
 
 
-def catalog_json(result: CatalogBuild) -> bytes:
-    """An index of every moment for tools: metadata, files and check counts."""
-    moments = []
+def catalog_json(result: CatalogBuild, *, remember: bool = False) -> bytes:
+    """An index of every moment for tools: metadata, files and check counts.
+
+    The same bytes as ``json.dumps(index, indent=2, sort_keys=True)``, put together from one
+    text per moment. With ``remember`` (when builds are cached and reused, as while serving),
+    each moment's text is kept on its build, so an edit re-encodes one moment, not all of them.
+    """
+    entries = []
     for moment in result.catalog.ordered():
-        spec = moment.spec
         built = result.moments.get(moment.id)
-        diagnostics = built.diagnostics if built else []
-        moments.append(
-            {
-                "id": moment.id,
-                "path": moment.path,
-                "title": moment.title,
-                "summary": spec.summary if spec else "",
-                "phase": spec.phase if spec else None,
-                "status": spec.status.value if spec else None,
-                "channels": [c.value for c in spec.channels] if spec else [],
-                "tone": spec.tone if spec else None,
-                "audiences": spec.audiences if spec else [],
-                "tags": spec.tags if spec else [],
-                "owner": spec.owner if spec else "",
-                "locales": moment.locale_ids(),
-                "missing_locales": moment.missing_locales,
-                "trigger": {"event": spec.trigger.event, "source": spec.trigger.source}
-                if spec
-                else None,
-                "kpis": [k.model_dump(mode="json") for k in spec.kpis] if spec else [],
-                "files": sorted(built.sizes) if built else [],
-                "errors": sum(1 for d in diagnostics if d.severity.label == "error"),
-                "warnings": sum(1 for d in diagnostics if d.severity.label == "warning"),
-            }
-        )
-    return _json({"dialect": result.dialect, "moments": moments})
+        if built is None:
+            entries.append(_index_text(moment, None))
+            continue
+        text = built.index_text or _index_text(moment, built)
+        if remember:
+            built.index_text = text
+        entries.append(text)
+    dialect = json.dumps(result.dialect, ensure_ascii=False)
+    listing = "[\n" + ",\n".join(entries) + "\n  ]" if entries else "[]"
+    return f'{{\n  "dialect": {dialect},\n  "moments": {listing}\n}}\n'.encode()
+
+
+def _index_text(moment: Moment, built: MomentBuild | None) -> str:
+    """One moment's entry in catalog.json, indented to its place in the list."""
+    spec = moment.spec
+    diagnostics = built.diagnostics if built else []
+    entry = {
+        "id": moment.id,
+        "path": moment.path,
+        "title": moment.title,
+        "summary": spec.summary if spec else "",
+        "phase": spec.phase if spec else None,
+        "status": spec.status.value if spec else None,
+        "channels": [c.value for c in spec.channels] if spec else [],
+        "tone": spec.tone if spec else None,
+        "audiences": spec.audiences if spec else [],
+        "tags": spec.tags if spec else [],
+        "owner": spec.owner if spec else "",
+        "locales": moment.locale_ids(),
+        "missing_locales": moment.missing_locales,
+        "trigger": {"event": spec.trigger.event, "source": spec.trigger.source} if spec else None,
+        "kpis": [k.model_dump(mode="json") for k in spec.kpis] if spec else [],
+        "files": sorted(built.sizes) if built else [],
+        "errors": sum(1 for d in diagnostics if d.severity is Severity.ERROR),
+        "warnings": sum(1 for d in diagnostics if d.severity is Severity.WARNING),
+    }
+    text = json.dumps(entry, indent=2, ensure_ascii=False, sort_keys=True)
+    return "    " + text.replace("\n", "\n    ")

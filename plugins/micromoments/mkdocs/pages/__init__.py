@@ -44,6 +44,10 @@ class GeneratedPage:
         Material prints ``page.meta.title`` (and tags) into the HTML without escaping, so every
         value that can come from a spec is HTML-escaped here.
         """
+        key = (self.title, self.description, self.hide, self.tags, repr(self.extra))
+        known = _SOURCES.get(key)
+        if known is not None:
+            return known
         meta: dict[str, Any] = {"title": html.escape(self.title, quote=False)}
         if self.description:
             meta["description"] = html.escape(self.description, quote=True)
@@ -53,7 +57,16 @@ class GeneratedPage:
             meta["tags"] = [html.escape(t, quote=True) for t in self.tags]
         meta.update(self.extra)
         front = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=True)
-        return f"---\n{front}---\n"
+        if len(_SOURCES) >= _SOURCES_KEPT:
+            _SOURCES.clear()
+        _SOURCES[key] = text = f"---\n{front}---\n"
+        return text
+
+
+# Front-matter texts already dumped: a serve rebuild asks for every page's again, and YAML
+# dumping a thousand of them took a tenth of a second. Bounded, so long sessions stay small.
+_SOURCES: dict[tuple[str, str, tuple[str, ...], tuple[str, ...], str], str] = {}
+_SOURCES_KEPT = 50_000
 
 
 # Lists of moments repeat what the moment pages say; searching them would only return the same
