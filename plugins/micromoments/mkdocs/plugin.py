@@ -194,7 +194,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         dirs = tuple(config.theme.dirs)
         if self._env is None or self._env[0] != dirs:
             self._env = (dirs, template_env(config))
-        self.renderer = Renderer(self._env[1], config, files, self.site.stored)
+        published = self.site.store.paths if self.site.store is not None else set()
+        self.renderer = Renderer(self._env[1], config, files, published)
         return files
 
     @event_priority(100)  # before other plugins load templates from the environment

@@ -19,7 +19,6 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 
 from ..model.types import Duration
 from ..results.charts import format_value
@@ -92,6 +91,31 @@ def template_env(config: MkDocsConfig) -> jinja2.Environment:
     return env
 
 
+def _parts(path: str) -> list[str]:
+    path = posixpath.normpath(path if path.startswith("/") else "/" + path)[1:]
+    return path.split("/") if path else []
+
+
+def relative_url(url: str, other: str) -> str:
+    """``url`` relative to the page at ``other``, as ``mkdocs.utils.get_relative_url`` gives it.
+
+    MkDocs keeps the parts of every path it was ever asked about in an unbounded cache; the
+    previews and downloads linked from 10,000 moment pages are asked about once each, and
+    that cache grew past 100 MB.
+    """
+    folder, _slash, name = other.rpartition("/")
+    if "." in name:  # a file: links are relative to its folder
+        other = folder
+    base, dest = _parts(other), _parts(url)
+    common = 0
+    for a, b in zip(base, dest, strict=False):  # the shorter one ends the common part
+        if a != b:
+            break
+        common += 1
+    relative = "/".join([".."] * (len(base) - common) + dest[common:]) or "."
+    return relative + "/" if url.endswith("/") else relative
+
+
 class Renderer:
     """Renders ``micromoments/<name>`` for a page, with links relative to that page."""
 
@@ -116,7 +140,7 @@ class Renderer:
             target = path
         else:
             return None
-        return get_relative_url(target, page.url) + (f"#{anchor}" if anchor else "")
+        return relative_url(target, page.url) + (f"#{anchor}" if anchor else "")
 
     def render(self, name: str, page: Page, **context: Any) -> str:
         """The HTML of template ``micromoments/<name>``."""

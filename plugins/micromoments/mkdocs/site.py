@@ -110,7 +110,7 @@ def load_site(
         text = json.dumps(event.schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         site.files[path] = text.encode()
     site.files.update(assets.files)
-    site.stored = dict(store.paths)
+    site.store = store
     store.prune()
     return site
 
@@ -154,7 +154,7 @@ def _moment_view(
             store.keep(path, check=False)
     zipped = layout.download(f"{moment.id}.zip")
     if built.sizes and zipped in store.paths:
-        view.zip = Download(f"{moment.id}.zip", zipped, store.paths[zipped].stat().st_size)
+        view.zip = Download(f"{moment.id}.zip", zipped, store.file(zipped).stat().st_size)
     return view
 
 

@@ -18,14 +18,16 @@ class FileStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.paths: dict[str, Path] = {}
+        # site paths only: a 10,000-moment catalog stores 270,000 files, and a Path object for
+        # each took over 100 MB (and a quarter of a second per serve rebuild to make again)
+        self.paths: set[str] = set()  # site paths stored by this build
         self.order: list[str] = []  # site paths in the order they were stored
         self.written: set[str] = set()  # site paths whose content changed in this build
-        # paths of kept files, remembered across builds: a serve rebuild of a large catalog
-        # keeps tens of thousands of files, and making a Path for each one again was a quarter
-        # of a second (a one-off build keeps none, so it holds no extra memory)
-        self._targets: dict[str, Path] = {}
         self._pruned: set[str] | None = None  # what the last full prune left on disk
+
+    def file(self, site_path: str) -> Path:
+        """Where a stored file lies."""
+        return self.root / site_path
 
     def put(self, site_path: str, data: bytes) -> None:
         """Store a file (written only when its content differs from what is there)."""
@@ -38,7 +40,7 @@ class FileStore:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             self.written.add(site_path)
-        self._record(site_path, target)
+        self._record(site_path)
 
     def adopt(self, site_path: str, written: Path) -> None:
         """Store a file already written elsewhere on the same disk (moved in, or dropped when equal)."""
@@ -53,29 +55,22 @@ class FileStore:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(written, target)
             self.written.add(site_path)
-        self._record(site_path, target)
+        self._record(site_path)
 
     def keep(self, site_path: str, *, check: bool = True) -> bool:
         """Keep a file stored by an earlier build; False when it is gone.
 
         ``check=False`` trusts the caller (a cached moment whose files this store wrote).
         """
-        target = self._target(site_path)
-        if check and not target.is_file():
+        if check and not os.path.isfile(os.path.join(self.root, site_path)):
             return False
-        self._record(site_path, target)
+        self._record(site_path)
         return True
 
-    def _target(self, site_path: str) -> Path:
-        target = self._targets.get(site_path)
-        if target is None:
-            target = self._targets[site_path] = self.root / site_path
-        return target
-
-    def _record(self, site_path: str, target: Path) -> None:
+    def _record(self, site_path: str) -> None:
         if site_path not in self.paths:
             self.order.append(site_path)
-        self.paths[site_path] = target
+            self.paths.add(site_path)
 
     def clear(self) -> None:
         """Start a new build: nothing stored yet."""
@@ -85,7 +80,9 @@ class FileStore:
 
     def read(self, site_path: str) -> bytes:
         """The content of a stored file."""
-        return self.paths[site_path].read_bytes()
+        if site_path not in self.paths:
+            raise KeyError(site_path)
+        return self.file(site_path).read_bytes()
 
     def prune(self) -> None:
         """Delete files that this build did not store (moments removed or renamed).
@@ -95,10 +92,11 @@ class FileStore:
         """
         if not self.root.is_dir():
             return
-        if self._pruned is not None and self.paths.keys() >= self._pruned:
+        if self._pruned is not None and self.paths >= self._pruned:
             self._pruned = set(self.paths)
             return
-        kept = {str(p) for p in self.paths.values()}
+        root = str(self.root)
+        kept = {os.path.join(root, p) for p in self.paths}
         for folder, _dirs, names in os.walk(self.root):
             for name in names:
                 path = os.path.join(folder, name)
@@ -112,23 +110,24 @@ class FileStore:
         ``only_written`` (a dirty rebuild of a site published before) just the files this
         build changed are looked at."""
         placed = 0
-        names = sorted(self.written) if only_written else list(self.paths)
+        names = sorted(self.written) if only_written else self.order
+        root, into = str(self.root), str(site_dir)
         for site_path in names:
-            source = self.paths[site_path]
-            target = site_dir / site_path
+            source = os.path.join(root, site_path)
+            target = os.path.join(into, site_path)
             try:
-                stat = source.stat()
+                stat = os.stat(source)
             except FileNotFoundError:
                 continue
             try:
-                there = target.stat()
+                there = os.stat(target)
                 if there.st_ino == stat.st_ino or (
                     there.st_size == stat.st_size and there.st_mtime_ns >= stat.st_mtime_ns
                 ):
                     continue
-                target.unlink()
+                os.unlink(target)
             except FileNotFoundError:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
             try:
                 os.link(source, target)
             except OSError:  # another file system: copy

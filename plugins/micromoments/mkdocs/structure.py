@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..build import CatalogBuild, MomentBuild
@@ -17,6 +16,7 @@ from ..diagnostics import RULES, Diagnostic, Severity
 from ..model import Journey, Moment, MomentSpec, Tone
 from ..render.outputs import Rendition
 from ..results.summary import MomentResults, Portfolio
+from .store import FileStore
 from .tracking import TrackedEvent
 
 STATUSES = ("idea", "design", "ready", "live", "retired")
@@ -187,7 +187,7 @@ class CatalogSite:
     portfolio: Portfolio
     diagnostics: list[Diagnostic]
     files: dict[str, bytes] = field(default_factory=dict)  # site path -> content (not pages)
-    stored: dict[str, Path] = field(default_factory=dict)  # site path -> file in the store
+    store: FileStore | None = None  # the previews and downloads on disk
     schemas: dict[str, str] = field(default_factory=dict)  # event slug -> site path
 
     @property

@@ -16,9 +16,10 @@ CATALOG_JSON = "catalog.json"
 
 def context(site: CatalogSite) -> dict[str, Any]:
     """The catalog-wide files and the per-moment zips."""
-    stored = site.stored
-    overall = [Download(name, layout.download(name), stored[layout.download(name)].stat().st_size)
-               for name in (ALL_MODULES, CATALOG_JSON) if layout.download(name) in stored]  # fmt: skip
+    store = site.store
+    overall = [Download(name, layout.download(name), store.file(layout.download(name)).stat().st_size)
+               for name in (ALL_MODULES, CATALOG_JSON)
+               if store is not None and layout.download(name) in store.paths]  # fmt: skip
     schemas = [(e, site.schemas[e.slug]) for e in site.events]
     return {"overall": overall, "moments": site.moments, "schemas": schemas,
             "dialect": site.build.dialect}  # fmt: skip
