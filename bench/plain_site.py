@@ -8,8 +8,12 @@ build), so its ``ru_maxrss`` is the kernel's high-water mark of that build (or o
 worker, if it forks; those are waited for by the build and so counted too).
 
 When a build uses several processes at once, the largest single one under-states what the
-machine needs, so the wrapper also samples the summed RSS of the whole process tree (from
-/proc, every 20 ms): ``peak_tree_rss_bytes``. With one process the two agree up to sampling.
+machine needs, so the wrapper also samples the whole process tree (from /proc): the summed RSS
+every 20 ms (``peak_tree_rss_bytes``) and the summed PSS every 100 ms
+(``peak_tree_pss_bytes``). Forked workers share their parent's pages until they write to them;
+RSS counts a shared page once in every process that maps it, PSS splits it between them, so the
+PSS sum is what the tree really occupies and the RSS sum an upper bound. With one process the
+numbers agree up to sampling.
 
     python -m bench.plain_site PROJECT [--site-dir DIR]
 """
@@ -32,39 +36,56 @@ import json, os, resource, subprocess, sys, threading, time
 
 command, log_path, env_extra = json.loads(sys.argv[1])
 
-def tree_rss(root):
-    # Sum of VmRSS over root and its descendants (children lists of every thread).
-    total, todo, seen = 0, [root], set()
+def tree_pids(root):
+    # root and its descendants (children lists of every thread)
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
-        if pid in seen:
+        if pid in found:
             continue
-        seen.add(pid)
+        found.append(pid)
         try:
-            with open(f"/proc/{pid}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-                        break
             for tid in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{tid}/children") as f:
                     todo.extend(int(c) for c in f.read().split())
         except (OSError, ValueError):
             continue
+    return found
+
+def tree_sum(root, path, field):
+    # Sum of one /proc/<pid>/<path> field (in kB) over the tree, in bytes.
+    total = 0
+    for pid in tree_pids(root):
+        try:
+            with open(f"/proc/{pid}/{path}") as f:
+                for line in f:
+                    if line.startswith(field):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (OSError, ValueError):
+            continue
     return total
+
+def tree_rss(root):
+    return tree_sum(root, "status", "VmRSS:")
 
 env = dict(os.environ)
 env.update(env_extra)
 peak_tree = 0
+peak_pss = 0
 done = threading.Event()
 with open(log_path, "wb") as log:
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
 
     def sample():
-        global peak_tree
+        global peak_tree, peak_pss
+        n = 0
         while not done.wait(0.02):
             peak_tree = max(peak_tree, tree_rss(child.pid))
+            n += 1
+            if n % 5 == 0:  # PSS makes the kernel walk every page table: every 100 ms
+                peak_pss = max(peak_pss, tree_sum(child.pid, "smaps_rollup", "Pss:"))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -78,6 +99,7 @@ print(json.dumps({
     "returncode": returncode,
     "peak_rss_bytes": usage.ru_maxrss * 1024,  # Linux reports kilobytes
     "peak_tree_rss_bytes": peak_tree,
+    "peak_tree_pss_bytes": peak_pss,
     "user_s": usage.ru_utime,
     "system_s": usage.ru_stime,
 }))
@@ -97,6 +119,9 @@ class BuildMeasurement:
     system_s: float
     peak_rss_bytes: int  # the largest single process (kernel high-water mark)
     peak_tree_rss_bytes: int  # the largest sampled sum over the process tree
+    # the same with shared pages split between the processes sharing them (PSS): what the tree
+    # really occupies; a forked worker's RSS also counts the pages it shares with its parent
+    peak_tree_pss_bytes: int
     returncode: int
     log: str  # everything mkdocs printed
 
@@ -128,6 +153,7 @@ def measure_command(
         system_s=float(result["system_s"]),
         peak_rss_bytes=int(result["peak_rss_bytes"]),
         peak_tree_rss_bytes=int(result["peak_tree_rss_bytes"]),
+        peak_tree_pss_bytes=int(result["peak_tree_pss_bytes"]),
         returncode=int(result["returncode"]),
         log=text,
     )

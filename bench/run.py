@@ -239,9 +239,12 @@ def write_report(out: Path, facts: dict[str, Any], sites: dict[int, dict[str, An
     c = checks["median_ms"]
     lines.append(f"| checks per email (median) | ≤ 5 ms | {c:.2f} ms | "
                  f"{_status(c <= TARGETS['checks_ms'])} |")  # fmt: skip
-    rss = sites[big]["catalog"]["peak_tree_rss_bytes"]
-    lines.append(f"| peak RSS at {big:,} moments (all processes) | < 2 GB | {format_bytes(rss)} | "
-                 f"{_status(rss < TARGETS['rss_10k'])} |")  # fmt: skip
+    memory = _memory(sites[big]["catalog"])
+    largest = sites[big]["catalog"]["peak_rss_bytes"]
+    lines.append(f"| peak memory at {big:,} moments: largest process (RSS) | < 2 GB | "
+                 f"{format_bytes(largest)} | {_status(largest < TARGETS['rss_10k'])} |")  # fmt: skip
+    lines.append(f"| peak memory at {big:,} moments: all processes ({memory[0]}) | < 2 GB | "
+                 f"{format_bytes(memory[1])} | {_status(memory[1] < TARGETS['rss_10k'])} |")  # fmt: skip
     if 1000 in sites and big != 1000:
         growth = ratio(sites[big]["catalog"]["wall_s"], sites[1000]["catalog"]["wall_s"])
         lines.append(f"| build time growth 1,000 → {big:,} | ≤ 11× | {growth:.1f}× | "
@@ -251,12 +254,15 @@ def write_report(out: Path, facts: dict[str, Any], sites: dict[int, dict[str, An
         lines.append(f"| edit → rebuilt page in `mkdocs serve --dirty` (1,000 moments, median) | "
                      f"≤ 1 s | {e:.2f} s | {_status(e <= TARGETS['edit_s'])} |")  # fmt: skip
     lines += ["", "## Site builds", "",
-              "| moments | plain material | catalog | ratio | catalog peak RSS (largest / all processes) |",
+              "| moments | plain material | catalog | ratio | catalog peak memory: largest "
+              "process (RSS) / all processes (PSS) / all processes (RSS sum) |",
               "| --- | --- | --- | --- | --- |"]  # fmt: skip
     for size, row in sorted(sites.items()):
+        pss = row["catalog"].get("peak_tree_pss_bytes")
         lines.append(
             f"| {size:,} | {row['plain']['wall_s']:.1f} s | {row['catalog']['wall_s']:.1f} s | "
             f"{row['ratio']:.2f}× | {format_bytes(row['catalog']['peak_rss_bytes'])} / "
+            f"{format_bytes(pss) if pss else 'not measured'} / "
             f"{format_bytes(row['catalog']['peak_tree_rss_bytes'])} |"
         )
     if 1000 in sites and "parallel_speedup" in sites[1000]:
@@ -307,6 +313,12 @@ def write_report(out: Path, facts: dict[str, Any], sites: dict[int, dict[str, An
         " with `npm ci` into `bench/mjml_node/node_modules/` and used only here.",
     ]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _memory(measured: dict[str, Any]) -> tuple[str, int]:
+    """What all processes of a build occupied: PSS where measured, else the RSS sum."""
+    pss = measured.get("peak_tree_pss_bytes")
+    return ("PSS", int(pss)) if pss else ("RSS sum", int(measured["peak_tree_rss_bytes"]))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

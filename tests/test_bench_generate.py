@@ -179,3 +179,30 @@ def test_stats_match_the_linear_percentile_definition() -> None:
     assert math.isinf(ratio(1.0, 0.0))
     with pytest.raises(ValueError, match="no values"):
         median([])
+
+
+def test_memory_of_a_forking_command_counts_shared_pages_once() -> None:
+    """A parent that fills 200 MB and forks a child that only reads it: RSS counts the pages in
+    both processes, PSS splits them, so the tree's PSS stays near one copy."""
+    import sys
+    import textwrap
+
+    from bench.plain_site import measure_command
+
+    child = textwrap.dedent(
+        """
+        import os, time
+        block = bytearray(os.urandom(1 << 20)) * 200  # 200 MB, resident
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(1.5)  # reads nothing, writes nothing: every page stays shared
+            os._exit(0)
+        os.waitpid(pid, 0)
+        """
+    )
+    measured = measure_command([sys.executable, "-c", child])
+    assert measured.returncode == 0
+    mb = 1 << 20
+    assert measured.peak_rss_bytes >= 200 * mb
+    assert measured.peak_tree_rss_bytes >= 380 * mb  # both processes count all 200 MB
+    assert 190 * mb <= measured.peak_tree_pss_bytes <= 300 * mb  # one copy, plus interpreters

@@ -8,6 +8,7 @@ depend on the number of workers: results come back in input order.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -58,5 +59,13 @@ def pmap(
             _STATE.clear()
         return
     chunk = max(1, min(16, len(items) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(state,)) as pool:
-        yield from pool.map(func, items, chunksize=chunk)
+    # Workers are forked: they share the caller's memory until they write to it. Freezing the
+    # caller's objects keeps the workers' garbage collector from touching (and so copying)
+    # every page of a large loaded catalog; each worker then holds little beyond its own work.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init,
+                                 initargs=(state,)) as pool:  # fmt: skip
+            yield from pool.map(func, items, chunksize=chunk)
+    finally:
+        gc.unfreeze()
