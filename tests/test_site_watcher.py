@@ -109,7 +109,7 @@ def test_folders_fall_back_to_polling_when_native_events_cannot_start(
 ) -> None:
     observer = HybridObserver(native=NoWatchesLeft())
     recorder = Recorder()
-    observer.schedule(recorder, str(tmp_path), recursive=True)
+    handle = observer.schedule(recorder, str(tmp_path), recursive=True)
     try:
         with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.micromoments"):
             observer.start()
@@ -117,6 +117,8 @@ def test_folders_fall_back_to_polling_when_native_events_cannot_start(
         assert observer.native is observer.polling and observer.is_alive()
         (tmp_path / "late.md").write_text("x\n")
         assert recorder.arrived.wait(10), "the folder is no longer watched at all"
+        observer.unschedule(handle)  # the handle given out before the fallback still works
+        assert not observer.polling._watches  # type: ignore[attr-defined]
     finally:
         observer.stop()
         observer.join(5)

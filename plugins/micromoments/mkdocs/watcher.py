@@ -54,20 +54,23 @@ class HybridObserver:
                  polling: BaseObserver | None = None) -> None:  # fmt: skip
         self.native = native if native is not None else Observer()
         self.polling = polling if polling is not None else PollingObserver(timeout=POLLING_INTERVAL)
-        self._scheduled: dict[ObservedWatch, tuple[BaseObserver, FileSystemEventHandler]] = {}
+        # the handle given out -> the observer watching, its own handle, and the handler
+        self._scheduled: dict[
+            ObservedWatch, tuple[BaseObserver, ObservedWatch, FileSystemEventHandler]
+        ] = {}
 
     def schedule(self, handler: FileSystemEventHandler, path: str, *,
                  recursive: bool = False) -> ObservedWatch:  # fmt: skip
         """Watch ``path``: natively when it is a folder, by polling otherwise."""
         observer = self.native if os.path.isdir(path) else self.polling
         watch = observer.schedule(handler, path, recursive=recursive, event_filter=CHANGES)
-        self._scheduled[watch] = (observer, handler)
+        self._scheduled[watch] = (observer, watch, handler)
         return watch
 
     def unschedule(self, watch: ObservedWatch) -> None:
         """Stop watching what :meth:`schedule` returned ``watch`` for."""
-        observer, _ = self._scheduled.pop(watch)
-        observer.unschedule(watch)
+        observer, actual, _handler = self._scheduled.pop(watch)
+        observer.unschedule(actual)
 
     def start(self) -> None:
         """Start watching; folders fall back to polling when native events cannot start."""
@@ -81,13 +84,12 @@ class HybridObserver:
     def _poll_instead(self) -> None:
         with contextlib.suppress(Exception):  # a half-started observer; it is dropped anyway
             self.native.stop()
-        for watch, (observer, handler) in list(self._scheduled.items()):
+        for handle, (observer, actual, handler) in list(self._scheduled.items()):
             if observer is self.native:
                 moved = self.polling.schedule(
-                    handler, watch.path, recursive=watch.is_recursive, event_filter=CHANGES
+                    handler, actual.path, recursive=actual.is_recursive, event_filter=CHANGES
                 )
-                self._scheduled[moved] = (self.polling, handler)
-                del self._scheduled[watch]
+                self._scheduled[handle] = (self.polling, moved, handler)
         self.native = self.polling
 
     def stop(self) -> None:
