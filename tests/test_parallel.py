@@ -55,3 +55,28 @@ def test_small_batches_run_in_the_calling_process(tmp_path: Path) -> None:
     out = list(pmap(_square_and_mark, [1, 2, 3], state={"folder": str(tmp_path), "tag": "z"},
                     jobs=2))  # fmt: skip
     assert [r[1] for r in out] == [os.getpid()] * 3 and shared() == {}
+
+
+def test_one_pool_serves_every_call_in_its_block_each_with_its_own_state(tmp_path: Path) -> None:
+    from micromoments.parallel import one_pool
+
+    items = list(range(100))
+    with one_pool():
+        first = list(pmap(_square_and_mark, items, state={"folder": str(tmp_path), "tag": "a"},
+                          jobs=2))  # fmt: skip
+        second = list(pmap(_square_and_mark, items, state={"folder": str(tmp_path), "tag": "b"},
+                           jobs=2))  # fmt: skip
+    assert {r[2] for r in first} == {"a"} and {r[2] for r in second} == {"b"}
+    workers = {r[1] for r in first}
+    assert len(workers) == 2 and {r[1] for r in second} <= workers  # no new processes
+    for pid in workers:  # and they are gone once the block ends
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in _state_of(pid)
+    again = list(pmap(_square_and_mark, items, state={"folder": str(tmp_path), "tag": "c"}, jobs=2))
+    assert not {r[1] for r in again} & workers
+
+
+def _state_of(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0].lower()
+    except (OSError, IndexError):
+        return "zombie"

@@ -323,3 +323,22 @@ def test_text_from_specs_is_escaped_everywhere(project: Path, tmp_path: Path) ->
         assert "<script>alert" not in html and "<img src=x" not in html, html_file
         seen += html.count("&lt;script&gt;alert(1)&lt;/script&gt;")
     assert seen > 10
+
+
+def test_a_build_lets_go_of_each_moments_previews_once_its_page_is_written(tmp_path: Path) -> None:
+    from micromoments.mkdocs.plugin import MicromomentsPlugin
+
+    project = copy_project(tmp_path / "project")
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    plugin = config.plugins["micromoments"]
+    assert isinstance(plugin, MicromomentsPlugin)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    assert plugin.site is not None and len(plugin.site.moments) == 11
+    assert all(v.previews == [] and v.built.previews == {} for v in plugin.site.moments)
+    page = tmp_path / "site" / "catalog" / "moments" / "order-confirmation" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert 'data-mm-frame="email"' in html and "email-da-sample-light.html" in html

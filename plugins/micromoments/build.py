@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, Report, Severity
 from .load import load_catalog
 from .load.loader import Catalog, LoadCache
 from .model import Moment
-from .parallel import pmap
+from .parallel import one_pool, pmap
 from .parallel import shared as worker_state
 from .render.brand import Brand, load_brand
 from .render.dialects import UNEXPRESSIBLE, apply, render_slots
@@ -148,7 +148,24 @@ def build_catalog(
     With ``sink``, each moment is handed over as soon as it is built (in catalog order) and
     then released, so memory stays flat for catalogs of any size; ``artifacts`` then holds only
     catalog.json, and the sink writes the rest (see :class:`.write.zips.ZipMerger`).
+
+    Loading and rendering share one set of worker processes (see :func:`.parallel.one_pool`).
     """
+    with one_pool():
+        return _build_catalog(config, dialect=dialect, cache=cache, progress=progress, only=only,
+                              package_files=package_files, sink=sink)  # fmt: skip
+
+
+def _build_catalog(
+    config: ProjectConfig,
+    *,
+    dialect: Dialect | None,
+    cache: BuildCache | None,
+    progress: Callable[[int, int], None] | None,
+    only: set[str] | None,
+    package_files: bool,
+    sink: Callable[[CatalogBuild, MomentBuild], None] | None,
+) -> CatalogBuild:
     reset_layout_cache()
     catalog = load_catalog(config, cache=cache.loaded if cache is not None else None)
     report = Report(config.rules)

@@ -13,6 +13,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -48,6 +49,43 @@ def shared() -> dict[str, Any]:
     return _STATE
 
 
+class _Pool:
+    """Worker processes kept for the length of a :func:`one_pool` block."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        # Workers are forked: they share the caller's memory until they write to it. Freezing
+        # the caller's objects keeps the workers' garbage collector from touching (and so
+        # copying) every page the caller holds; each worker then holds little beyond its work.
+        gc.freeze()
+        self.executor = ProcessPoolExecutor(max_workers=workers)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
+
+
+_POOLS: list[_Pool | None] = []  # innermost one_pool block last; None until a pmap needs it
+
+
+@contextmanager
+def one_pool() -> Iterator[None]:
+    """Let every :func:`pmap` in the block share one set of workers, started by the first.
+
+    A build loads the catalog and then renders it. Forked for the rendering, the workers would
+    inherit the whole loaded catalog (some 650 MB at 10,000 moments, counted again in every
+    worker until the kernel can share it); forked by the loading, which comes first, they start
+    from a small process and are simply used again.
+    """
+    _POOLS.append(None)
+    try:
+        yield
+    finally:
+        pool = _POOLS.pop()
+        if pool is not None:
+            pool.close()
+
+
 def pmap(
     func: Callable[[T], R], items: Sequence[T], *, state: dict[str, Any], jobs: int = 0
 ) -> Iterator[R]:
@@ -60,29 +98,49 @@ def pmap(
         finally:
             _STATE.clear()
         return
-    size = max(1, min(16, len(items) // (workers * 8)))
+    if not _POOLS:  # no one_pool block: workers for this call only
+        pool = _Pool(workers)
+        try:
+            yield from _map(pool, func, items, state)
+        finally:
+            pool.close()
+        return
+    kept = _POOLS[-1]
+    if kept is None or kept.workers != workers:
+        if kept is not None:
+            kept.close()
+        kept = _POOLS[-1] = _Pool(workers)
+    yield from _map(kept, func, items, state)
+
+
+def _map(
+    pool: _Pool, func: Callable[[T], R], items: Sequence[T], state: dict[str, Any]
+) -> Iterator[R]:
+    size = max(1, min(16, len(items) // (pool.workers * 8)))
     chunks = iter([items[i : i + size] for i in range(0, len(items), size)])
-    # Workers are forked: they share the caller's memory until they write to it. Freezing the
-    # caller's objects keeps the workers' garbage collector from touching (and so copying)
-    # every page of a large loaded catalog; each worker then holds little beyond its own work.
-    gc.freeze()
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(state,))
+    # Each chunk carries the state (a few kilobytes), so one set of workers serves calls with
+    # different states. A bounded number of chunks is in flight: enough to keep every worker
+    # busy, few enough that finished results never pile up in memory while the caller is busy
+    # with earlier ones (Executor.map submits everything at once; at 10,000 moments the waiting
+    # results made the peak memory vary by more than a gigabyte between runs).
+    submit = pool.executor.submit
+    pending = deque(submit(_run, func, state, chunk)
+                    for chunk in islice(chunks, pool.workers * 2))  # fmt: skip
     try:
-        # A bounded number of chunks in flight: enough to keep every worker busy, few enough
-        # that finished results never pile up in memory while the caller is busy with earlier
-        # ones (Executor.map submits everything at once; at 10,000 moments the waiting
-        # results made the peak memory vary by more than a gigabyte between runs).
-        pending = deque(pool.submit(_run, func, chunk) for chunk in islice(chunks, workers * 2))
         while pending:
             done = pending.popleft().result()
             following = next(chunks, None)
             if following is not None:
-                pending.append(pool.submit(_run, func, following))
+                pending.append(submit(_run, func, state, following))
             yield from done
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
+        for future in pending:  # the caller stopped early
+            future.cancel()
 
 
-def _run(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
-    return [func(item) for item in chunk]
+def _run(func: Callable[[T], R], state: dict[str, Any], chunk: Sequence[T]) -> list[R]:
+    _init(state)
+    try:
+        return [func(item) for item in chunk]
+    finally:
+        _STATE.clear()

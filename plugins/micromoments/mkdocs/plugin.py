@@ -108,6 +108,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self._full: tuple[Page, str] | None = None  # the page being written and its full HTML
         self.compiled = MemoryBytecodeCache()
         self.collector = IdleCollector()
+        self._views: dict[str, MomentView] = {}  # moment page uri to its data
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is ``mkdocs serve``; start with empty caches.
@@ -119,6 +120,9 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.is_dirty = dirty
         self.cache = BuildCache()
         self.views = {}
+        # what earlier sessions printed says nothing about this session's site folder
+        self.printed = {}
+        self.published = None
         self._env = None
         self.compiled = MemoryBytecodeCache()
         self.collector.stop()
@@ -187,6 +191,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             )
             self._add(files, file)
             self.pages[page.uri] = page
+        self._views = {view.page: view for view in self.site.moments}
         for path, data in sorted(self.site.files.items()):
             self._add(files, File.generated(config, path, content=data))
         for path, source in ASSETS.items():
@@ -264,6 +269,9 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         """Let go of a generated page's HTML once it is written (MkDocs keeps every page)."""
         if page.file.src_uri in self.pages:
             page.content = None
+            view = self._views.get(page.file.src_uri)
+            if view is not None and not self.is_serve:
+                view.let_go()  # a one-off build writes each moment page once
         return output
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
