@@ -147,7 +147,7 @@ def test_editing_one_moment_renders_only_that_moment(serve: Serve) -> None:
     # the page data of the ten reused builds is reused too; the edited moment's is new
     again = {v.id: v for v in serve.plugin.site.moments}
     assert [i for i in views if again[i] is not views[i]] == ["order-confirmation"]
-    assert len(serve.plugin.views) == moments
+    assert len(serve.plugin.view_cache) == moments
     assert "Hvor kunden står" in serve.page("catalog/moments/order-confirmation")
     config = serve.rebuild()  # nothing changed: everything comes from the cache
     assert (cache.hits, cache.misses) == (21, 12)

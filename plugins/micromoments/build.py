@@ -133,6 +133,7 @@ def _folder_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
+@one_pool()
 def build_catalog(
     config: ProjectConfig,
     *,
@@ -151,21 +152,6 @@ def build_catalog(
 
     Loading and rendering share one set of worker processes (see :func:`.parallel.one_pool`).
     """
-    with one_pool():
-        return _build_catalog(config, dialect=dialect, cache=cache, progress=progress, only=only,
-                              package_files=package_files, sink=sink)  # fmt: skip
-
-
-def _build_catalog(
-    config: ProjectConfig,
-    *,
-    dialect: Dialect | None,
-    cache: BuildCache | None,
-    progress: Callable[[int, int], None] | None,
-    only: set[str] | None,
-    package_files: bool,
-    sink: Callable[[CatalogBuild, MomentBuild], None] | None,
-) -> CatalogBuild:
     reset_layout_cache()
     catalog = load_catalog(config, cache=cache.loaded if cache is not None else None)
     report = Report(config.rules)

@@ -99,11 +99,8 @@ def pmap(
             _STATE.clear()
         return
     if not _POOLS:  # no one_pool block: workers for this call only
-        pool = _Pool(workers)
-        try:
-            yield from _map(pool, func, items, state)
-        finally:
-            pool.close()
+        with one_pool():
+            yield from pmap(func, items, state=state, jobs=jobs)
         return
     kept = _POOLS[-1]
     if kept is None or kept.workers != workers:

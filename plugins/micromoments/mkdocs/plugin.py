@@ -95,7 +95,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
     def __init__(self) -> None:
         self.is_serve = False
         self.cache = BuildCache()
-        self.views: dict[str, MomentView] = {}  # page data of reused builds, by build key
+        self.view_cache: dict[str, MomentView] = {}  # page data of reused builds, by build key
         self.project: ProjectConfig | None = None
         self.site: CatalogSite | None = None
         self.pages: dict[str, GeneratedPage] = {}
@@ -108,7 +108,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self._full: tuple[Page, str] | None = None  # the page being written and its full HTML
         self.compiled = MemoryBytecodeCache()
         self.collector = IdleCollector()
-        self._views: dict[str, MomentView] = {}  # moment page uri to its data
+        self._page_views: dict[str, MomentView] = {}  # moment page uri to its data
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is ``mkdocs serve``; start with empty caches.
@@ -119,7 +119,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.is_serve = command == "serve"
         self.is_dirty = dirty
         self.cache = BuildCache()
-        self.views = {}
+        self.view_cache = {}
         # what earlier sessions printed says nothing about this session's site folder
         self.printed = {}
         self.published = None
@@ -167,9 +167,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         root = self.project.root / ".cache" / "micromoments" / "site"
         if self.store is None or self.store.root != root:
             self.store = FileStore(root)
-        views = self.views if cache is not None else None
         self.site = load_site(self.project, cache=cache, store=self.store, serve=self.is_serve,
-                              view_cache=views)  # fmt: skip
+                              view_cache=self.view_cache if cache is not None else None)  # fmt: skip
         self._report(self.site.diagnostics, strict=bool(config.strict))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -191,7 +190,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             )
             self._add(files, file)
             self.pages[page.uri] = page
-        self._views = {view.page: view for view in self.site.moments}
+        self._page_views = {view.page: view for view in self.site.moments}
         for path, data in sorted(self.site.files.items()):
             self._add(files, File.generated(config, path, content=data))
         for path, source in ASSETS.items():
@@ -269,7 +268,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         """Let go of a generated page's HTML once it is written (MkDocs keeps every page)."""
         if page.file.src_uri in self.pages:
             page.content = None
-            view = self._views.get(page.file.src_uri)
+            view = self._page_views.get(page.file.src_uri)
             if view is not None and not self.is_serve:
                 view.let_go()  # a one-off build writes each moment page once
         return output

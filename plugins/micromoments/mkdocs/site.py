@@ -64,12 +64,7 @@ def load_site(
                 holder.append(CatalogSite(build=build, moments=views, events=[], results={},
                                           portfolio=portfolio([]), diagnostics=[]))  # fmt: skip
             key = build.keys.get(built.moment.id, "")
-            view = reused.get(key)
-            if view is None or view.built is not built or view.moment is not built.moment:
-                view = _moment_view(holder[0], built, assets, store)
-            else:
-                for path in built.written:  # its files stay in the store
-                    store.keep(path, check=False)
+            view = _moment_view(holder[0], built, assets, store, reused.get(key))
             views.append(view)
             if view_cache is not None:
                 view_cache[key] = view
@@ -116,9 +111,20 @@ def load_site(
 
 
 def _moment_view(
-    site: CatalogSite, built: MomentBuild, assets: AssetCopies, store: FileStore
+    site: CatalogSite,
+    built: MomentBuild,
+    assets: AssetCopies,
+    store: FileStore,
+    reused: MomentView | None = None,
 ) -> MomentView:
+    """What the moment's page shows; ``reused`` is the last build's view, taken if still right."""
     moment = built.moment
+    fresh = not built.written  # a cached build's files are in the store already
+    if not fresh:
+        for path in built.written:
+            store.keep(path, check=False)
+        if reused is not None and reused.built is built and reused.moment is moment:
+            return reused
     spec = moment.spec
     journey = site.journey
     phase = spec.phase if spec else ""
@@ -137,7 +143,6 @@ def _moment_view(
         audiences=audiences,
         results=None,
     )
-    fresh = not built.written  # a cached build's files are in the store already
     first = len(store.order)
     if fresh:
         for name, data in built.artifacts.items():
@@ -149,9 +154,6 @@ def _moment_view(
         view.downloads.append(Download(name, layout.download(f"{moment.id}/{name}"), size))
     if fresh:
         built.written = [p for p in store.order[first:] if not p.startswith(_SHARED_ASSETS)]
-    else:
-        for path in built.written:
-            store.keep(path, check=False)
     zipped = layout.download(f"{moment.id}.zip")
     if built.sizes and zipped in store.paths:
         view.zip = Download(f"{moment.id}.zip", zipped, store.file(zipped).stat().st_size)

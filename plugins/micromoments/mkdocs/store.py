@@ -31,7 +31,7 @@ class FileStore:
 
     def put(self, site_path: str, data: bytes) -> None:
         """Store a file (written only when its content differs from what is there)."""
-        target = self.root / site_path
+        target = self.file(site_path)
         try:
             unchanged = target.stat().st_size == len(data) and target.read_bytes() == data
         except OSError:
@@ -44,7 +44,7 @@ class FileStore:
 
     def adopt(self, site_path: str, written: Path) -> None:
         """Store a file already written elsewhere on the same disk (moved in, or dropped when equal)."""
-        target = self.root / site_path
+        target = self.file(site_path)
         try:
             same = target.read_bytes() == written.read_bytes()
         except OSError:

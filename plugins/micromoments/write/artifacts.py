@@ -214,11 +214,8 @@ def catalog_json(result: CatalogBuild, *, remember: bool = False) -> bytes:
     entries = []
     for moment in result.catalog.ordered():
         built = result.moments.get(moment.id)
-        if built is None:
-            entries.append(_index_text(moment, None))
-            continue
-        text = built.index_text or _index_text(moment, built)
-        if remember:
+        text = (built and built.index_text) or _index_text(moment, built)
+        if remember and built is not None:
             built.index_text = text
         entries.append(text)
     dialect = json.dumps(result.dialect, ensure_ascii=False)
