@@ -67,8 +67,10 @@ def test_one_pool_serves_every_call_in_its_block_each_with_its_own_state(tmp_pat
         second = list(pmap(_square_and_mark, items, state={"folder": str(tmp_path), "tag": "b"},
                            jobs=2))  # fmt: skip
     assert {r[2] for r in first} == {"a"} and {r[2] for r in second} == {"b"}
-    workers = {r[1] for r in first}
-    assert len(workers) == 2 and {r[1] for r in second} <= workers  # no new processes
+    # on a busy machine one worker may take every chunk of a call, so the two calls are
+    # counted together: one pool of at most two workers, never the caller itself
+    workers = {r[1] for r in first} | {r[1] for r in second}
+    assert 1 <= len(workers) <= 2 and os.getpid() not in workers
     for pid in workers:  # and they are gone once the block ends
         assert not Path(f"/proc/{pid}").exists() or "zombie" in _state_of(pid)
     again = list(pmap(_square_and_mark, items, state={"folder": str(tmp_path), "tag": "c"}, jobs=2))

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from . import tokens
 from .css import CssScanner, Hit, image_format_hits
 from .data import Dataset, FeatureIndex, load_dataset
 
@@ -219,8 +220,9 @@ def detect_features(html: str, dataset: Dataset | None = None) -> list[Detection
     data = dataset or load_dataset()
     scanner = _Scanner(feature_matcher(data.index))
     try:
-        scanner.feed(html)
-        scanner.close()
+        if not tokens.feed(scanner, html):
+            scanner.feed(html)
+            scanner.close()
     except AssertionError:
         # html.parser raises this for an unknown marked section such as "<![foo[".
         pass

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from . import tokens
 from .data import Dataset, load_dataset
 from .features import Detection, _Scanner, feature_matcher
 
@@ -598,8 +599,9 @@ def parse_email(html: str, dataset: Dataset | None = None) -> EmailHtml:
     data = dataset or load_dataset()
     scanner = _TreeScanner(data, html)
     try:
-        scanner.feed(html)
-        scanner.close()
+        if not tokens.feed(scanner, html):  # markup outside the fast path: html.parser itself
+            scanner.feed(html)
+            scanner.close()
     except AssertionError:  # html.parser's reaction to an unknown marked section
         pass
     if scanner._style_start is not None:  # an unclosed <style> still counts

@@ -272,10 +272,12 @@ def _shell_key(
 
 
 def reset_layout_cache() -> None:
-    """Forget every layout shell: a build calls it first, so edited templates count."""
+    """Forget every layout shell and file lookup: a build calls it first, so edited templates
+    and added or removed assets count."""
     _SHELLS.clear()
     _UNTRUSTED.clear()
     _BRANDS.clear()
+    _FOUND.clear()
 
 
 def _fill_shell(shell: str, values: dict[str, str]) -> str:
@@ -346,12 +348,24 @@ def environment(templates_path: Path) -> jinja2.Environment:
     return env
 
 
+# Where a layout or asset name was found, by templates folder and name. Every email and every
+# preview looks its layout and images up again; on a 1,000-moment catalog the stat calls behind
+# those lookups took seconds. Forgotten at the start of each build (reset_layout_cache).
+_FOUND: dict[tuple[Path, str], Path | None] = {}
+
+
 def _find(templates_path: Path, name: str) -> Path | None:
+    key = (templates_path, "email/" + name)
+    if key in _FOUND:
+        return _FOUND[key]
+    found = None
     for folder in template_dirs(templates_path):
         candidate = folder / "email" / name
         if candidate.is_file():
-            return candidate
-    return None
+            found = candidate
+            break
+    _FOUND[key] = found
+    return found
 
 
 def _not_found(
@@ -424,11 +438,7 @@ def find_asset(templates_path: Path, name: str) -> Path | None:
     """The file behind asset ``name`` (``logo.png``, ``icons/truck.png``), or None."""
     if not name or name.startswith("/") or ".." in Path(name).parts:
         return None
-    for folder in asset_dirs(templates_path):
-        candidate = folder / name
-        if candidate.is_file():
-            return candidate
-    return None
+    return _find(templates_path, f"assets/{name}")
 
 
 def check_assets(doc: Document, templates_path: Path) -> list[Problem]:
