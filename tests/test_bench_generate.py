@@ -206,3 +206,18 @@ def test_memory_of_a_forking_command_counts_shared_pages_once() -> None:
     assert measured.peak_rss_bytes >= 200 * mb
     assert measured.peak_tree_rss_bytes >= 380 * mb  # both processes count all 200 MB
     assert 190 * mb <= measured.peak_tree_pss_bytes <= 300 * mb  # one copy, plus interpreters
+
+
+def test_a_catalog_build_reports_where_its_time_went(project: Path, tmp_path: Path) -> None:
+    """The plugin's closing log line splits the build into moments and pages; the bench reads it."""
+    from bench.plain_site import measure_build
+    from bench.run import build_phases
+
+    measured = measure_build(project, site_dir=tmp_path / "site")
+    phases = build_phases(measured.log, measured.wall_s)
+    assert phases is not None, measured.log[-2000:]
+    assert f"{N} moments loaded, rendered and checked in" in measured.log
+    assert phases["pages"] > N  # every moment page, plus the overview pages
+    assert phases["moments_s"] > 0 and phases["pages_s"] > 0
+    assert phases["moments_s"] + phases["pages_s"] + phases["other_s"] <= measured.wall_s + 0.2
+    assert build_phases("INFO - Documentation built in 1.0 seconds", 1.0) is None

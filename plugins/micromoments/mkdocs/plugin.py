@@ -26,7 +26,8 @@ config does not abort the rebuild) and shown on the affected moment's page.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,23 @@ def _templates_stamp(folders: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
+@dataclass
+class _Timings:
+    """How long a build spent on the moments and on writing the pages, for its log line."""
+
+    started: float = 0.0
+    moments_s: float = 0.0  # loading, rendering and checking (on_pre_build)
+    first_page: float | None = None
+    last_page: float = 0.0
+    pages: int = 0
+
+    def summary(self, moments: int) -> str:
+        """The line a build ends with: where its time went."""
+        pages_s = self.last_page - self.first_page if self.first_page is not None else 0.0
+        return (f"{moments} moments loaded, rendered and checked in {self.moments_s:.1f} s; "
+                f"{self.pages} pages written in {pages_s:.1f} s")  # fmt: skip
+
+
 class _PageFile(File):
     """A generated page that tells ``mkdocs serve --dirty`` whether it needs rebuilding.
 
@@ -109,6 +127,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.compiled = MemoryBytecodeCache()
         self.collector = IdleCollector()
         self._page_views: dict[str, MomentView] = {}  # moment page uri to its data
+        self.timings = _Timings()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is ``mkdocs serve``; start with empty caches.
@@ -160,6 +179,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Build the catalog; stop before MkDocs touches site_dir when it cannot be published."""
         assert self.project is not None
+        self.timings = _Timings(started=time.perf_counter())
         if self.is_serve:
             self.collector.build_started()
         # the cache pays off across serve rebuilds; a one-off build would only hold memory
@@ -169,6 +189,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             self.store = FileStore(root)
         self.site = load_site(self.project, cache=cache, store=self.store, serve=self.is_serve,
                               view_cache=self.view_cache if cache is not None else None)  # fmt: skip
+        self.timings.moments_s = time.perf_counter() - self.timings.started
         self._report(self.site.diagnostics, strict=bool(config.strict))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -222,6 +243,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             self.store.publish(site_dir, only_written=again)
             self.published = site_dir
         self.printed = {uri: p.fingerprint for uri, p in self.pages.items() if p.fingerprint}
+        if self.site is not None:
+            log.info(self.timings.summary(len(self.site.moments)))
         if self.is_serve:
             self.collector.build_ended()
 
@@ -243,6 +266,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
 
         The search plugin, which runs next, sees only the page's words and headings.
         """
+        if self.timings.first_page is None:
+            self.timings.first_page = time.perf_counter()
         generated = self.pages.get(page.file.src_uri)
         if generated is None or self.renderer is None or self.site is None:
             return context
@@ -266,6 +291,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Let go of a generated page's HTML once it is written (MkDocs keeps every page)."""
+        self.timings.pages += 1
+        self.timings.last_page = time.perf_counter()
         if page.file.src_uri in self.pages:
             page.content = None
             view = self._page_views.get(page.file.src_uri)
