@@ -60,7 +60,8 @@ def _cold(project: Path) -> None:
 
 
 _PHASES = re.compile(
-    r"(\d+) moments loaded, rendered and checked in ([\d.]+) s; (\d+) pages written in ([\d.]+) s"
+    r"(\d+) moments loaded, rendered and checked in ([\d.]+) s(?: \((\d+) reused[^)]*\))?; "
+    r"(\d+) pages written in ([\d.]+) s"
 )
 
 
@@ -73,10 +74,10 @@ def build_phases(log: str, wall_s: float) -> dict[str, float] | None:
     found = _PHASES.findall(log)
     if not found:
         return None
-    _moments, moments_s, pages, pages_s = found[-1]
+    _moments, moments_s, reused, pages, pages_s = found[-1]
     used = float(moments_s) + float(pages_s)
     return {"moments_s": float(moments_s), "pages": int(pages), "pages_s": float(pages_s),
-            "other_s": max(wall_s - used, 0.0)}  # fmt: skip
+            "other_s": max(wall_s - used, 0.0), "reused": int(reused or 0)}  # fmt: skip
 
 
 def measure_sites(work: Path, sizes: Sequence[int]) -> dict[int, dict[str, Any]]:

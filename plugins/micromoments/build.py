@@ -54,6 +54,7 @@ class MomentBuild:
     sizes: dict[str, int] = field(default_factory=dict)  # artifact name to bytes
     was_rendered: bool = False
     written: list[str] = field(default_factory=list)  # where a sink put the files (cached too)
+    preview_assets: list[str] = field(default_factory=list)  # images its previews show (sink)
     index_text: str | None = None  # this moment's entry in catalog.json, once encoded
 
     @property
@@ -96,6 +97,9 @@ class CatalogBuild:
 class BuildCache:
     """Moment builds by content hash, kept across rebuilds of ``mkdocs serve``."""
 
+    # ``mkdocs serve`` reports positions in specs it reuses, so loaded specs keep their YAML
+    keep_sources = True
+
     def __init__(self) -> None:
         self.entries: dict[str, MomentBuild] = {}
         self.loaded: LoadCache = {}  # parsed and checked specs, by file content
@@ -110,6 +114,10 @@ class BuildCache:
         else:
             self.hits += 1
         return found
+
+    def put(self, key: str, built: MomentBuild) -> None:
+        """Remember a fresh build."""
+        self.entries[key] = built
 
     def keep_only(self, keys: set[str]) -> None:
         """Forget builds of moments that no longer exist (or changed)."""
@@ -193,7 +201,7 @@ def build_catalog(
         if moment.id not in found:
             built.suppressed[:0] = silenced.get(moment.id, [])
             if cache is not None:
-                cache.entries[result.keys[moment.id]] = built
+                cache.put(result.keys[moment.id], built)
         built.moment = moment
         result.moments[moment.id] = built
         report.extend(built.diagnostics)
@@ -202,19 +210,19 @@ def build_catalog(
         if sink is not None:
             sink(result, built)
             built.release()
-            if cache is None:  # nothing reports positions any more: keep memory flat
+            if cache is None or not cache.keep_sources:  # no positions needed: keep memory flat
                 moment.yaml = None
                 for translation in moment.translations.values():
                     translation.yaml = None
         if progress is not None:
             progress(index, len(ordered))
-    if cache is not None:
-        cache.keep_only(set(result.keys.values()))
     result.results = load_results(config, catalog, report)
     if sink is not None:
         result.artifacts = {"catalog.json": catalog_json(result, remember=cache is not None)}
     elif package_files:
         result.artifacts = package(result)
+    if cache is not None:  # after catalog_json, so the builds carry their index entries
+        cache.keep_only(set(result.keys.values()))
     return result
 
 

@@ -47,7 +47,7 @@ class ProjectConfig(BaseModel):
         description="Email clients the client-support check covers (caniemail families).",
     )
     results_dir: str = Field("results", description="Folder with KPI results (CSV).")
-    cache: bool = Field(True, description="Reuse renders of unchanged moments.")
+    cache: bool = Field(True, description="Reuse builds of unchanged moments (kept in .cache/).")
     jobs: int = Field(
         0, ge=0, description="Worker processes for large catalogs (0: one per core; 1: none)."
     )

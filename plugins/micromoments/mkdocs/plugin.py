@@ -40,9 +40,9 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from ..build import BuildCache
 from ..config import ConfigError, ProjectConfig, config_from_mapping
 from ..diagnostics import Diagnostic, Severity
+from ..diskcache import DiskBuildCache
 from . import layout
 from .collector import IdleCollector
 from .config import MicromomentsConfig
@@ -86,12 +86,14 @@ class _Timings:
     first_page: float | None = None
     last_page: float = 0.0
     pages: int = 0
+    reused: int = 0  # moments whose build came from the cache
 
     def summary(self, moments: int) -> str:
         """The line a build ends with: where its time went."""
         pages_s = self.last_page - self.first_page if self.first_page is not None else 0.0
-        return (f"{moments} moments loaded, rendered and checked in {self.moments_s:.1f} s; "
-                f"{self.pages} pages written in {pages_s:.1f} s")  # fmt: skip
+        reused = f" ({self.reused} reused from the build cache)" if self.reused else ""
+        return (f"{moments} moments loaded, rendered and checked in {self.moments_s:.1f} s"
+                f"{reused}; {self.pages} pages written in {pages_s:.1f} s")  # fmt: skip
 
 
 class _PageFile(File):
@@ -112,7 +114,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
 
     def __init__(self) -> None:
         self.is_serve = False
-        self.cache = BuildCache()
+        self.cache: DiskBuildCache | None = None
         self.view_cache: dict[str, MomentView] = {}  # page data of reused builds, by build key
         self.project: ProjectConfig | None = None
         self.site: CatalogSite | None = None
@@ -137,7 +139,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         """
         self.is_serve = command == "serve"
         self.is_dirty = dirty
-        self.cache = BuildCache()
+        self.cache = None
         self.view_cache = {}
         # what earlier sessions printed says nothing about this session's site folder
         self.printed = {}
@@ -182,15 +184,27 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.timings = _Timings(started=time.perf_counter())
         if self.is_serve:
             self.collector.build_started()
-        # the cache pays off across serve rebuilds; a one-off build would only hold memory
-        cache = self.cache if self.project.cache and self.is_serve else None
-        root = self.project.root / ".cache" / "micromoments" / "site"
-        if self.store is None or self.store.root != root:
-            self.store = FileStore(root)
+        folder = self.project.root / ".cache" / "micromoments"
+        if self.store is None or self.store.root != folder / "site":
+            self.store = FileStore(folder / "site")
+        cache = self._cache(folder / "builds.sqlite") if self.project.cache else None
+        hits = cache.hits if cache is not None else 0
+        # reused page data pays off across serve rebuilds; a one-off build would only hold memory
+        views = self.view_cache if cache is not None and self.is_serve else None
         self.site = load_site(self.project, cache=cache, store=self.store, serve=self.is_serve,
-                              view_cache=self.view_cache if cache is not None else None)  # fmt: skip
+                              view_cache=views)  # fmt: skip
         self.timings.moments_s = time.perf_counter() - self.timings.started
+        self.timings.reused = cache.hits - hits if cache is not None else 0
         self._report(self.site.diagnostics, strict=bool(config.strict))
+
+    def _cache(self, path: Path) -> DiskBuildCache:
+        """The build cache: kept in memory across serve rebuilds, on disk between builds."""
+        store = self.store
+        assert store is not None
+        if not self.is_serve or self.cache is None or self.cache.path != path:
+            self.cache = DiskBuildCache(path, stamp=lambda built: store.stamp(built.written),
+                                        keep_sources=self.is_serve)  # fmt: skip
+        return self.cache
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the generated pages and every file they link to."""

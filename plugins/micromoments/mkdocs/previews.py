@@ -73,9 +73,11 @@ class AssetCopies:
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
         self._by_path: dict[Path, str] = {}
+        self.used: set[Path] = set()  # files asked for since the caller last cleared it
 
     def site_path(self, file: Path) -> str:
         """Where ``file`` is copied in the site (named by content, so copies never clash)."""
+        self.used.add(file)
         known = self._by_path.get(file)
         if known is None:
             data = file.read_bytes()

@@ -14,6 +14,7 @@ from ..build import CATALOG_ZIP, BuildCache, CatalogBuild, MomentBuild, build_ca
 from ..checks.sms import sms_summary
 from ..config import Dialect, ProjectConfig
 from ..diagnostics import Diagnostic
+from ..render.email import asset_dirs, find_asset
 from ..results.charts import moment_charts
 from ..results.summary import portfolio, summarize_catalog
 from ..write.zips import ZipMerger
@@ -120,9 +121,14 @@ def _moment_view(
     """What the moment's page shows; ``reused`` is the last build's view, taken if still right."""
     moment = built.moment
     fresh = not built.written  # a cached build's files are in the store already
+    templates = site.build.catalog.config.templates_path
     if not fresh:
         for path in built.written:
             store.keep(path, check=False)
+        for name in built.preview_assets:  # its previews' images go into this site too
+            file = find_asset(templates, name)
+            if file is not None:
+                assets.site_path(file)
         if reused is not None and reused.built is built and reused.moment is moment:
             return reused
     spec = moment.spec
@@ -149,7 +155,10 @@ def _moment_view(
             store.put(layout.download(f"{moment.id}/{name}"), data)
         if built.zip:
             store.put(layout.download(f"{moment.id}.zip"), built.zip)
+    assets.used.clear()
     view.previews = _previews(site, built, assets, store, fresh=fresh)
+    if fresh:
+        built.preview_assets = sorted(_asset_name(file, templates) for file in assets.used)
     for name, size in built.sizes.items():
         view.downloads.append(Download(name, layout.download(f"{moment.id}/{name}"), size))
     if fresh:
@@ -161,6 +170,14 @@ def _moment_view(
 
 
 _SHARED_ASSETS = layout.preview_asset("")
+
+
+def _asset_name(file: Path, templates: Path) -> str:
+    """The name a layout or the copy uses for an asset file (``logo.png``, ``icons/x.png``)."""
+    for folder in asset_dirs(templates):
+        if file.is_relative_to(folder):
+            return file.relative_to(folder).as_posix()
+    return file.name
 
 
 def _previews(

@@ -67,6 +67,19 @@ class FileStore:
         self._record(site_path)
         return True
 
+    def stamp(self, site_paths: list[str]) -> tuple[tuple[int, int], ...] | None:
+        """Size and modification time of each stored file, or None when one is missing.
+
+        Files are rewritten only when their content changes, so an equal stamp means equal files.
+        """
+        try:
+            return tuple(
+                (st.st_size, st.st_mtime_ns)
+                for st in (os.stat(os.path.join(self.root, p)) for p in site_paths)
+            )
+        except OSError:
+            return None
+
     def _record(self, site_path: str) -> None:
         if site_path not in self.paths:
             self.order.append(site_path)

@@ -1,0 +1,159 @@
+"""Moment builds kept on disk, so the next build renders and checks only what changed.
+
+A moment's build depends only on its content fingerprint (its spec files, the project's
+settings, brand, journey, tones and templates: see :func:`.build.build_catalog`). The
+in-memory :class:`~.build.BuildCache` reuses builds across the rebuilds of one
+``mkdocs serve``; this one also keeps them in an SQLite file between processes, so a second
+``mkdocs build`` (on a laptop, or in CI with ``.cache/`` restored) and the first build of
+``mkdocs serve`` reuse the work of the last build.
+
+What is stored is the light build a page needs (texts, sizes, diagnostics, where its files
+went), never the files themselves: those are in the site's file store next to it. Each entry
+carries a stamp of its files (size and modification time of each), and an entry whose files
+were changed or removed since (by a later build of an edited moment, say, or by hand) counts as
+a miss. Entries are tied to this version of micromoments and of Python; another version starts
+from an empty cache.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+import pickle
+import sqlite3
+import sys
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .build import BuildCache, MomentBuild
+
+log = logging.getLogger("micromoments")
+PACKAGE = Path(__file__).resolve().parent
+_CODE: str | None = None
+
+
+def code_fingerprint() -> str:
+    """A hash of micromoments' own code and data and the Python version (computed once)."""
+    global _CODE
+    if _CODE is None:
+        digest = hashlib.sha256(sys.version.encode())
+        for file in sorted(PACKAGE.rglob("*")):
+            if file.is_file() and file.suffix != ".pyc":
+                digest.update(file.relative_to(PACKAGE).as_posix().encode() + b"\0")
+                digest.update(file.read_bytes())
+        _CODE = digest.hexdigest()
+    return _CODE
+
+
+class DiskBuildCache(BuildCache):
+    """A :class:`~.build.BuildCache` whose builds also live in an SQLite file.
+
+    ``stamp(build)`` describes the files a build wrote as they are now (None when one is gone);
+    a stored build is used only while its stamp is unchanged.
+    ``keep_sources`` is False for a one-off build: nothing reports positions after it, so the
+    loaded specs may drop their YAML trees (see :func:`.build.build_catalog`).
+    """
+
+    def __init__(
+        self, path: Path, *, stamp: Callable[[MomentBuild], object], keep_sources: bool = True
+    ) -> None:
+        super().__init__()
+        self.path = path
+        self.stamp = stamp
+        self.keep_sources = keep_sources
+        self.stored_hits = 0  # hits that came from the file, not from memory
+        self._fresh: set[str] = set()  # keys built in this process, not yet written
+        self._db: sqlite3.Connection | None = None  # open from the first read to the save
+
+    def get(self, key: str) -> MomentBuild | None:
+        """The build for ``key``, from memory or from the file."""
+        found = self.entries.get(key)
+        if found is None:
+            found = self._read(key)
+            if found is not None:
+                self.entries[key] = found
+                self.stored_hits += 1
+        if found is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return found
+
+    def put(self, key: str, built: MomentBuild) -> None:
+        """Remember a fresh build (written to the file by :meth:`keep_only`)."""
+        super().put(key, built)
+        self._fresh.add(key)
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget every build not in ``keys``, here and in the file; store the fresh ones."""
+        super().keep_only(keys)
+        fresh = sorted(self._fresh & keys)
+        self._fresh.clear()
+
+        def rows() -> Iterator[tuple[str, bytes]]:  # one at a time: no second copy of them all
+            for key in fresh:
+                light = copy.copy(self.entries[key])
+                light.release()  # a build that was not streamed still holds its files
+                light.moment = None  # type: ignore[assignment]  # attached again when read
+                stamp = self.stamp(light)
+                if stamp is not None:
+                    data = pickle.dumps((stamp, light), pickle.HIGHEST_PROTOCOL)
+                    yield key, zlib.compress(data, 1)
+
+        try:
+            db = self._connect()
+            with db:  # one transaction
+                db.executemany("INSERT OR REPLACE INTO builds VALUES (?, ?)", rows())
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+                db.execute("DELETE FROM keep")
+                db.executemany("INSERT INTO keep VALUES (?)", [(k,) for k in keys])
+                db.execute("DELETE FROM builds WHERE key NOT IN (SELECT key FROM keep)")
+        except sqlite3.Error as error:  # a read-only or full disk costs speed, not the build
+            log.warning(f"micromoments: could not save the build cache {self.path}: {error}")
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Close the file (it is opened again when needed)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _read(self, key: str) -> MomentBuild | None:
+        try:
+            row = (
+                self._connect().execute("SELECT data FROM builds WHERE key = ?", (key,)).fetchone()
+            )
+            if row is None:
+                return None
+            stamp, built = pickle.loads(zlib.decompress(row[0]))
+        except Exception:  # a damaged or foreign cache file is a miss, never a failed build
+            return None
+        if not isinstance(built, MomentBuild) or stamp != self.stamp(built):
+            return None
+        return built
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is not None:
+            return self._db
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path)
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+            db.execute("CREATE TABLE IF NOT EXISTS builds (key TEXT PRIMARY KEY, data BLOB)")
+            row = db.execute("SELECT value FROM meta WHERE name = 'code'").fetchone()
+        except sqlite3.DatabaseError:  # not an SQLite file (damaged): start a new one
+            db.close()
+            self.path.unlink(missing_ok=True)
+            db = sqlite3.connect(self.path)
+            db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
+            db.execute("CREATE TABLE builds (key TEXT PRIMARY KEY, data BLOB)")
+            row = None
+        if row is None or row[0] != code_fingerprint():
+            with db:
+                db.execute("DELETE FROM builds")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code_fingerprint(),))
+        self._db = db
+        return db

@@ -1,0 +1,98 @@
+"""The build cache on disk: a second build reuses every unchanged moment and writes the same site."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+
+from micromoments import diskcache
+from test_site_build import ORDER, build_site, copy_project, edit, snapshot
+
+REUSED = re.compile(r"(\d+) moments loaded, rendered and checked in [\d.]+ s"
+                    r"(?: \((\d+) reused from the build cache\))?")  # fmt: skip
+
+
+def built(project: Path, site: Path, caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
+    """Build with mkdocs; (moments, of which reused from the cache) from the closing log line."""
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        build_site(project, site)
+    found = REUSED.findall(caplog.text)
+    assert found, caplog.text[-2000:]
+    moments, reused = found[-1]
+    return int(moments), int(reused or 0)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def test_a_second_build_reuses_every_moment_and_writes_the_same_site(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    moments, reused = built(project, tmp_path / "one", caplog)
+    assert moments >= 10 and reused == 0
+    assert (project / ".cache" / "micromoments" / "builds.sqlite").is_file()
+    assert built(project, tmp_path / "two", caplog) == (moments, moments)
+    one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    assert any("/_assets/" in path for path in one)  # preview images are part of the site
+    assert one == two
+
+
+def test_an_edited_moment_is_built_again_and_the_site_matches_a_cold_build(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    moments, _ = built(project, tmp_path / "warm-up", caplog)
+    edit(project / ORDER, lambda text: text.replace("Tak for", "Mange tak for", 1))
+    assert built(project, tmp_path / "warm", caplog) == (moments, moments - 1)
+    cold = copy_project(tmp_path / "cold-project")
+    (cold / ORDER).write_bytes((project / ORDER).read_bytes())
+    built(cold, tmp_path / "cold", caplog)
+    assert snapshot(tmp_path / "warm") == snapshot(tmp_path / "cold")
+
+
+def test_a_moment_whose_stored_files_changed_is_built_again(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A build that stopped after writing a moment's new files but before saving the cache
+    leaves an entry whose files no longer match; reusing it would show the wrong previews."""
+    moments, _ = built(project, tmp_path / "one", caplog)
+    store = project / ".cache" / "micromoments" / "site"
+    preview = next(store.glob("catalog/previews/order-confirmation/email-da-sample-light.html"))
+    good = preview.read_bytes()
+    preview.write_bytes(good.replace(b"<body", b"<body data-stale", 1))
+    assert built(project, tmp_path / "two", caplog) == (moments, moments - 1)
+    assert preview.read_bytes() == good
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_a_damaged_cache_file_costs_a_cold_build_not_the_build(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    moments, _ = built(project, tmp_path / "one", caplog)
+    (project / ".cache" / "micromoments" / "builds.sqlite").write_bytes(b"not a database" * 100)
+    assert built(project, tmp_path / "two", caplog) == (moments, 0)
+    assert built(project, tmp_path / "three", caplog) == (moments, moments)  # and it heals
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "three")
+
+
+def test_another_version_of_micromoments_starts_from_an_empty_cache(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    moments, _ = built(project, tmp_path / "one", caplog)
+    monkeypatch.setattr(diskcache, "_CODE", "a-later-version")
+    assert built(project, tmp_path / "two", caplog) == (moments, 0)
+
+
+def test_cache_false_builds_everything_every_time(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    edit(project / "mkdocs.yml",
+         lambda text: text.replace("      dialect: liquid", "      dialect: liquid\n      cache: false", 1))  # fmt: skip
+    moments, _ = built(project, tmp_path / "one", caplog)
+    assert built(project, tmp_path / "two", caplog) == (moments, 0)
+    assert not (project / ".cache" / "micromoments" / "builds.sqlite").exists()
