@@ -94,6 +94,11 @@ def measure_sites(work: Path, sizes: Sequence[int]) -> dict[int, dict[str, Any]]
         row: dict[str, Any] = {"plain": base.to_json(), "catalog": built.to_json(),
                                "ratio": ratio(built.wall_s, base.wall_s),
                                "phases": build_phases(built.log, built.wall_s)}  # fmt: skip
+        _log(f"{size} moments: catalog rebuilt with nothing changed (build cache)")
+        warm = measure_build(catalog)
+        row["catalog_warm"] = warm.to_json()
+        row["warm_ratio"] = ratio(warm.wall_s, base.wall_s)
+        row["warm_phases"] = build_phases(warm.log, warm.wall_s)
         if size == 1000:
             _log("1,000 moments: catalog build in one process")
             _cold(catalog)
@@ -301,6 +306,21 @@ def write_report(out: Path, facts: dict[str, Any], sites: dict[int, dict[str, An
             lines.append(f"| {size:,} | {p['moments_s']:.1f} s | {p['pages_s']:.1f} s "
                          f"({p['pages']:,} pages) | {p['other_s']:.1f} s | "
                          f"{sites[size]['plain']['wall_s']:.1f} s |")  # fmt: skip
+    warm = {size: row for size, row in sorted(sites.items()) if "catalog_warm" in row}
+    if warm:
+        lines += ["", "A second `mkdocs build` with nothing changed reuses every moment's build "
+                  "from the build cache (`.cache/micromoments/builds.sqlite`, see "
+                  "[Performance](performance.md#the-build-cache)); the targets above are for "
+                  "the first, cold build.", "",
+                  "| moments | plain material | catalog, rebuilt unchanged | ratio | of which "
+                  "moments / pages |", "| --- | --- | --- | --- | --- |"]  # fmt: skip
+        for size, row in warm.items():
+            p = row.get("warm_phases") or {}
+            split = (f"{p['moments_s']:.1f} s ({p['reused']:,} reused) / {p['pages_s']:.1f} s"
+                     if p else "not measured")  # fmt: skip
+            lines.append(f"| {size:,} | {row['plain']['wall_s']:.1f} s | "
+                         f"{row['catalog_warm']['wall_s']:.1f} s | {row['warm_ratio']:.2f}× | "
+                         f"{split} |")  # fmt: skip
     if 1000 in sites and "parallel_speedup" in sites[1000]:
         single = sites[1000]["catalog_one_process"]["wall_s"]
         lines += ["", f"Both cores: the 1,000-moment catalog builds in "
