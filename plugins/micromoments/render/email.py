@@ -436,6 +436,9 @@ def asset_dirs(templates_path: Path) -> list[Path]:
 
 def find_asset(templates_path: Path, name: str) -> Path | None:
     """The file behind asset ``name`` (``logo.png``, ``icons/truck.png``), or None."""
+    key = (templates_path, "email/assets/" + name)
+    if key in _FOUND:  # every preview asks again for the same few images
+        return _FOUND[key]
     if not name or name.startswith("/") or ".." in Path(name).parts:
         return None
     return _find(templates_path, f"assets/{name}")
