@@ -96,3 +96,24 @@ def test_cache_false_builds_everything_every_time(
     moments, _ = built(project, tmp_path / "one", caplog)
     assert built(project, tmp_path / "two", caplog) == (moments, 0)
     assert not (project / ".cache" / "micromoments" / "builds.sqlite").exists()
+
+
+def test_serve_starts_from_the_last_build_and_keeps_preview_images_on_every_rebuild(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from test_site_serve import Serve
+
+    moments, _ = built(project, tmp_path / "built", caplog)
+    session = Serve(project, tmp_path / "served")
+    try:
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            session.rebuild()
+        assert REUSED.findall(caplog.text)[-1] == (str(moments), str(moments))
+        images = {p for p in snapshot(tmp_path / "served") if "/_assets/" in p}
+        assert images
+        edit(project / "docs" / "index.md", lambda text: text + "\nOne more line.\n")
+        session.rebuild()  # every moment reused; MkDocs empties the site folder first
+        assert {p for p in snapshot(tmp_path / "served") if "/_assets/" in p} == images
+    finally:
+        session.close()

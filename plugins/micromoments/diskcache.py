@@ -110,7 +110,7 @@ class DiskBuildCache(BuildCache):
                 db.execute("DELETE FROM keep")
                 db.executemany("INSERT INTO keep VALUES (?)", [(k,) for k in keys])
                 db.execute("DELETE FROM builds WHERE key NOT IN (SELECT key FROM keep)")
-        except sqlite3.Error as error:  # a read-only or full disk costs speed, not the build
+        except (sqlite3.Error, OSError) as error:  # a read-only or full disk costs speed only
             log.warning(f"micromoments: could not save the build cache {self.path}: {error}")
         finally:
             self.close()

@@ -62,6 +62,8 @@ class _Pool:
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
+        # Only this process's collector sees the objects again; workers of an enclosing block
+        # were forked with their own frozen copy and are not affected.
         gc.unfreeze()
 
 
