@@ -60,16 +60,19 @@ def _cold(project: Path) -> None:
 
 
 _PHASES = re.compile(
-    r"(\d+) moments loaded, rendered and checked in ([\d.]+) s(?: \((\d+) reused[^)]*\))?; "
-    r"(\d+) pages written in ([\d.]+) s"
+    # \s+ between words: MkDocs wraps log lines at the terminal's width ($COLUMNS)
+    r"(\d+)\s+moments\s+loaded,\s+rendered\s+and\s+checked\s+in\s+([\d.]+)\s+s"
+    r"(?:\s+\((\d+)\s+reused[^)]*\))?;\s+(\d+)\s+pages\s+written\s+in\s+([\d.]+)\s+s"
 )
 
 
 def build_phases(log: str, wall_s: float) -> dict[str, float] | None:
     """Where a catalog build's time went, from the plugin's closing log line (None if absent).
 
-    ``other_s`` is the rest of the wall time: starting Python and MkDocs, reading the config,
-    the file list and navigation, and publishing the site after the last page.
+    ``pages_s`` runs from the first page MkDocs writes to the last; ``other_s`` is the rest of
+    the wall time: starting Python and MkDocs, the config, the file list and navigation,
+    converting the hand-written pages' Markdown, copying static files, and after the last page
+    the sitemap, the search index and publishing the stored previews and downloads.
     """
     found = _PHASES.findall(log)
     if not found:
@@ -299,7 +302,9 @@ def write_report(out: Path, facts: dict[str, Any], sites: dict[int, dict[str, An
                   "line: the moments (loading, rendering, checking and storing previews and "
                   "downloads, on every core) happen before MkDocs writes the first page; MkDocs "
                   "writes the pages in one process; the rest is starting up, the file list and "
-                  "navigation, and publishing the site.", "",
+                  "navigation, converting hand-written pages, copying static files, and after "
+                  "the last page the sitemap, the search index and publishing the previews and "
+                  "downloads.", "",
                   "| moments | moments (all cores) | pages (one process) | the rest | plain "
                   "material, whole build |", "| --- | --- | --- | --- | --- |"]  # fmt: skip
         for size, p in phased.items():

@@ -221,3 +221,9 @@ def test_a_catalog_build_reports_where_its_time_went(project: Path, tmp_path: Pa
     assert phases["moments_s"] > 0 and phases["pages_s"] > 0
     assert phases["moments_s"] + phases["pages_s"] + phases["other_s"] <= measured.wall_s + 0.2
     assert build_phases("INFO - Documentation built in 1.0 seconds", 1.0) is None
+    wrapped = (
+        "INFO    -  micromoments: 9 moments loaded, rendered and checked in 2.5 s (4 reused "
+        "from the build cache);\n           30 pages written in 1.5 s"
+    )  # MkDocs wraps lines
+    assert build_phases(wrapped, 5.0) == {"moments_s": 2.5, "pages": 30, "pages_s": 1.5,
+                                          "other_s": 1.0, "reused": 4}  # fmt: skip

@@ -117,3 +117,18 @@ def test_serve_starts_from_the_last_build_and_keeps_preview_images_on_every_rebu
         assert {p for p in snapshot(tmp_path / "served") if "/_assets/" in p} == images
     finally:
         session.close()
+
+
+def test_the_code_fingerprint_follows_the_libraries_a_build_uses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(diskcache, "_CODE", None)
+    now = diskcache.code_fingerprint()
+    real = diskcache.metadata.version
+
+    def newer_mrml(name: str) -> str:
+        return "0.2.99" if name == "mrml" else real(name)
+
+    monkeypatch.setattr(diskcache, "_CODE", None)
+    monkeypatch.setattr(diskcache.metadata, "version", newer_mrml)
+    assert diskcache.code_fingerprint() != now

@@ -11,8 +11,11 @@ What is stored is the light build a page needs (texts, sizes, diagnostics, where
 went), never the files themselves: those are in the site's file store next to it. Each entry
 carries a stamp of its files (size and modification time of each), and an entry whose files
 were changed or removed since (by a later build of an edited moment, say, or by hand) counts as
-a miss. Entries are tied to this version of micromoments and of Python; another version starts
-from an empty cache.
+a miss. Entries are tied to this version of micromoments, of the libraries it builds with (MRML,
+markdown-it, Jinja, pydantic, ...) and of Python; with any other version the cache starts empty.
+
+The file holds pickled Python objects, so like any build cache it must only come from your own
+builds: restore ``.cache/`` in CI only from caches that trusted jobs wrote.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import sqlite3
 import sys
 import zlib
 from collections.abc import Callable, Iterator
+from importlib import metadata
 from pathlib import Path
 
 from .build import BuildCache, MomentBuild
@@ -34,11 +38,24 @@ PACKAGE = Path(__file__).resolve().parent
 _CODE: str | None = None
 
 
+# The libraries whose work ends up in a moment's build: an upgrade of any of them (a new MRML
+# compiles the same MJML differently) must not reuse builds made with the old one.
+LIBRARIES = ("mrml", "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "pydantic",
+             "pydantic-core", "PyYAML")  # fmt: skip
+
+
 def code_fingerprint() -> str:
-    """A hash of micromoments' own code and data and the Python version (computed once)."""
+    """A hash of micromoments' own code and data, the libraries it builds with and the Python
+    version (computed once)."""
     global _CODE
     if _CODE is None:
         digest = hashlib.sha256(sys.version.encode())
+        for library in LIBRARIES:
+            try:
+                version = metadata.version(library)
+            except metadata.PackageNotFoundError:
+                version = "absent"
+            digest.update(f"{library}={version}\0".encode())
         for file in sorted(PACKAGE.rglob("*")):
             if file.is_file() and file.suffix != ".pyc":
                 digest.update(file.relative_to(PACKAGE).as_posix().encode() + b"\0")
