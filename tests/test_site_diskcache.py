@@ -132,3 +132,30 @@ def test_the_code_fingerprint_follows_the_libraries_a_build_uses(
     monkeypatch.setattr(diskcache, "_CODE", None)
     monkeypatch.setattr(diskcache.metadata, "version", newer_mrml)
     assert diskcache.code_fingerprint() != now
+
+
+def test_a_brand_edit_builds_every_moment_again_from_specs_read_back(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The brand is part of every build's key but not of a spec's: the specs come back from the
+    cache file, every moment is built again, and the site equals a cold build's."""
+    from micromoments.load import loader
+
+    moments, _ = built(project, tmp_path / "one", caplog)
+    brand = "templates/email/brand.yml"
+    edit(project / brand, lambda text: text.replace('primary: "#2f5d3a"', 'primary: "#2f5d3b"', 1))
+    calls: list[object] = []
+    real = loader.load_moment
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "load_moment", counting)
+    assert built(project, tmp_path / "two", caplog) == (moments, 0)
+    assert calls == []  # the example is small enough to load in this process: none was loaded
+    monkeypatch.undo()
+    cold = copy_project(tmp_path / "cold-project")
+    (cold / brand).write_bytes((project / brand).read_bytes())
+    built(cold, tmp_path / "cold", caplog)
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "cold")

@@ -102,7 +102,7 @@ class BuildCache:
 
     def __init__(self) -> None:
         self.entries: dict[str, MomentBuild] = {}
-        self.loaded: LoadCache = {}  # parsed and checked specs, by file content
+        self.loaded = LoadCache()  # parsed and checked specs, by file content
         self.hits = 0
         self.misses = 0
 

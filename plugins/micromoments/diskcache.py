@@ -20,18 +20,19 @@ builds: restore ``.cache/`` in CI only from caches that trusted jobs wrote.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import logging
-import pickle
 import sqlite3
 import sys
-import zlib
 from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 
 from .build import BuildCache, MomentBuild
+from .load.loader import LoadCache
+from .packing import pack, unpack
 
 log = logging.getLogger("micromoments")
 PACKAGE = Path(__file__).resolve().parent
@@ -81,8 +82,10 @@ class DiskBuildCache(BuildCache):
         self.stamp = stamp
         self.keep_sources = keep_sources
         self.stored_hits = 0  # hits that came from the file, not from memory
+        self.stored_loads = 0  # specs read back from the file instead of loaded
         self._fresh: set[str] = set()  # keys built in this process, not yet written
         self._db: sqlite3.Connection | None = None  # open from the first read to the save
+        self.loaded: LoadCache = StoredLoads(self)
 
     def get(self, key: str) -> MomentBuild | None:
         """The build for ``key``, from memory or from the file."""
@@ -116,8 +119,7 @@ class DiskBuildCache(BuildCache):
                 light.moment = None  # type: ignore[assignment]  # attached again when read
                 stamp = self.stamp(light)
                 if stamp is not None:
-                    data = pickle.dumps((stamp, light), pickle.HIGHEST_PROTOCOL)
-                    yield key, zlib.compress(data, 1)
+                    yield key, pack((stamp, light))
 
         try:
             db = self._connect()
@@ -127,6 +129,9 @@ class DiskBuildCache(BuildCache):
                 db.execute("DELETE FROM keep")
                 db.executemany("INSERT INTO keep VALUES (?)", [(k,) for k in keys])
                 db.execute("DELETE FROM builds WHERE key NOT IN (SELECT key FROM keep)")
+                db.execute("DELETE FROM keep")  # the specs loaded in this build are kept
+                db.executemany("INSERT INTO keep VALUES (?)", [(k,) for k in self.loaded])
+                db.execute("DELETE FROM loads WHERE key NOT IN (SELECT key FROM keep)")
         except (sqlite3.Error, OSError) as error:  # a read-only or full disk costs speed only
             log.warning(f"micromoments: could not save the build cache {self.path}: {error}")
         finally:
@@ -145,9 +150,12 @@ class DiskBuildCache(BuildCache):
             )
             if row is None:
                 return None
-            stamp, built = pickle.loads(zlib.decompress(row[0]))
+            entry = unpack(row[0])
         except Exception:  # a damaged or foreign cache file is a miss, never a failed build
             return None
+        if not isinstance(entry, tuple) or len(entry) != 2:
+            return None
+        stamp, built = entry
         if not isinstance(built, MomentBuild) or stamp != self.stamp(built):
             return None
         return built
@@ -160,6 +168,7 @@ class DiskBuildCache(BuildCache):
         try:
             db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS builds (key TEXT PRIMARY KEY, data BLOB)")
+            db.execute("CREATE TABLE IF NOT EXISTS loads (key TEXT PRIMARY KEY, data BLOB)")
             row = db.execute("SELECT value FROM meta WHERE name = 'code'").fetchone()
         except sqlite3.DatabaseError:  # not an SQLite file (damaged): start a new one
             db.close()
@@ -167,10 +176,52 @@ class DiskBuildCache(BuildCache):
             db = sqlite3.connect(self.path)
             db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
             db.execute("CREATE TABLE builds (key TEXT PRIMARY KEY, data BLOB)")
+            db.execute("CREATE TABLE loads (key TEXT PRIMARY KEY, data BLOB)")
             row = None
         if row is None or row[0] != code_fingerprint():
             with db:
                 db.execute("DELETE FROM builds")
+                db.execute("DELETE FROM loads")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code_fingerprint(),))
         self._db = db
         return db
+
+
+class StoredLoads(LoadCache):
+    """Loaded specs kept in the build cache's file too, read back on first use.
+
+    Each entry is the loader's result as its worker packed it, with the spec's YAML tree: a
+    build that reuses the spec but not its build (after a template edit, say) still reports
+    positions. Written in the cache's transaction, so only a build that finishes keeps them.
+    """
+
+    packed = True
+
+    def __init__(self, owner: DiskBuildCache) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def __contains__(self, key: object) -> bool:
+        if super().__contains__(key):
+            return True
+        if not isinstance(key, str):
+            return False
+        try:
+            row = (
+                self.owner._connect()
+                .execute("SELECT data FROM loads WHERE key = ?", (key,))
+                .fetchone()
+            )
+            entry = unpack(row[0]) if row is not None else None
+        except Exception:  # a damaged or foreign entry is a miss, never a failed build
+            return False
+        if not isinstance(entry, tuple) or len(entry) != 2:
+            return False
+        self[key] = entry
+        self.owner.stored_loads += 1
+        return True
+
+    def add_packed(self, key: str, data: bytes) -> None:
+        """Store a freshly loaded spec (committed when the build's cache is saved)."""
+        with contextlib.suppress(sqlite3.Error, OSError):  # an optimisation: go on without it
+            self.owner._connect().execute("INSERT OR REPLACE INTO loads VALUES (?, ?)", (key, data))

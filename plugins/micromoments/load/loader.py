@@ -23,6 +23,7 @@ from ..diagnostics import FILE, Diagnostic, Position, Report, Severity, rule
 from ..layouts import available_layouts
 from ..model import Channel, Journey, Moment, MomentSpec, Tones, Translation
 from ..model.moment import TRANSLATABLE_KEYS, TranslationSpec
+from ..packing import pack, unpack
 from ..parallel import pmap, shared
 from ..results.data import check_kpis
 from ..suppress import read_suppressions
@@ -344,11 +345,28 @@ def _load_translation(
     return translation
 
 
-def _load_group(group: MomentFiles) -> tuple[Moment | None, list[Diagnostic]]:
-    return load_moment(group, shared()["ctx"])
+LoadEntry = tuple[Moment | None, list[Diagnostic]]
 
 
-LoadCache = dict[str, tuple[Moment | None, list[Diagnostic]]]
+class LoadCache(dict[str, LoadEntry]):
+    """Loaded and checked specs by file content, kept across the rebuilds of ``mkdocs serve``.
+
+    A cache that also keeps them on disk (:class:`.diskcache.StoredLoads`) sets ``packed``: the
+    loaders then hand each result back pickled, as the cache will store it, and
+    :meth:`add_packed` receives those bytes. Packing in the worker keeps the spec's YAML tree
+    (its positions) in the stored copy, and costs the main process nothing extra.
+    """
+
+    packed = False
+
+    def add_packed(self, key: str, data: bytes) -> None:
+        """Keep the packed form of the entry just added under ``key`` (nothing to do here)."""
+
+
+def _load_group(group: MomentFiles) -> LoadEntry | bytes:
+    state = shared()
+    loaded = load_moment(group, state["ctx"])
+    return pack(loaded) if state.get("packed") else loaded
 
 
 def _context_fingerprint(ctx: Context) -> str:
@@ -381,15 +399,20 @@ def load_catalog(config: ProjectConfig, *, cache: LoadCache | None = None) -> Ca
         for g in groups
     ] if cache is not None else []  # fmt: skip
     todo = [g for n, g in enumerate(groups) if cache is None or keys[n] not in cache]
-    fresh = iter(pmap(_load_group, todo, state={"ctx": ctx}, jobs=config.jobs))
+    packed = cache is not None and cache.packed
+    fresh = iter(pmap(_load_group, todo, state={"ctx": ctx, "packed": packed}, jobs=config.jobs))
     first_path: dict[str, str] = {}
     for n, _group in enumerate(groups):
         if cache is not None and keys[n] in cache:
             moment, diagnostics = cache[keys[n]]
         else:
-            moment, diagnostics = next(fresh)
+            result = next(fresh)
+            entry: LoadEntry = unpack(result) if isinstance(result, bytes) else result  # type: ignore[assignment]
+            moment, diagnostics = entry
             if cache is not None:
-                cache[keys[n]] = (moment, diagnostics)
+                cache[keys[n]] = entry
+                if isinstance(result, bytes):
+                    cache.add_packed(keys[n], result)
         report.extend(diagnostics)
         if moment is None:
             continue
