@@ -235,6 +235,20 @@ def _status(reached: bool) -> str:
     return "reached" if reached else "**missed**"
 
 
+def _table(intro: str, header: list[str], rows: list[list[str]]) -> list[str]:
+    """A paragraph and a Markdown table under it, as report lines."""
+    return ["", intro, "", "| " + " | ".join(header) + " |",
+            "| " + " | ".join("---" for _ in header) + " |",
+            *("| " + " | ".join(row) + " |" for row in rows)]  # fmt: skip
+
+
+def _warm_split(phases: dict[str, Any] | None) -> str:
+    if not phases:
+        return "not measured"
+    return (f"{phases['moments_s']:.1f} s ({phases['reused']:,} reused) / "
+            f"{phases['pages_s']:.1f} s")  # fmt: skip
+
+
 def write_report(out: Path, facts: dict[str, Any], sites: dict[int, dict[str, Any]],
                  pipeline: dict[str, Any], checks: dict[str, Any],
                  edits: list[float]) -> None:  # fmt: skip
@@ -298,34 +312,33 @@ def write_report(out: Path, facts: dict[str, Any], sites: dict[int, dict[str, An
         )
     phased = {size: row["phases"] for size, row in sorted(sites.items()) if row.get("phases")}
     if phased:
-        lines += ["", "Where the catalog build's wall time goes, from the plugin's closing log "
-                  "line: the moments (loading, rendering, checking and storing previews and "
-                  "downloads, on every core) happen before MkDocs writes the first page; MkDocs "
-                  "writes the pages in one process; the rest is starting up, the file list and "
-                  "navigation, converting hand-written pages, copying static files, and after "
-                  "the last page the sitemap, the search index and publishing the previews and "
-                  "downloads.", "",
-                  "| moments | moments (all cores) | pages (one process) | the rest | plain "
-                  "material, whole build |", "| --- | --- | --- | --- | --- |"]  # fmt: skip
-        for size, p in phased.items():
-            lines.append(f"| {size:,} | {p['moments_s']:.1f} s | {p['pages_s']:.1f} s "
-                         f"({p['pages']:,} pages) | {p['other_s']:.1f} s | "
-                         f"{sites[size]['plain']['wall_s']:.1f} s |")  # fmt: skip
+        lines += _table(
+            "Where the catalog build's wall time goes, from the plugin's closing log line: the "
+            "moments (loading, rendering, checking and storing previews and downloads, on every "
+            "core) happen before MkDocs writes the first page; MkDocs writes the pages in one "
+            "process; the rest is starting up, the file list and navigation, converting "
+            "hand-written pages, copying static files, and after the last page the sitemap, the "
+            "search index and publishing the previews and downloads.",
+            ["moments", "moments (all cores)", "pages (one process)", "the rest",
+             "plain material, whole build"],
+            [[f"{size:,}", f"{p['moments_s']:.1f} s", f"{p['pages_s']:.1f} s ({p['pages']:,} pages)",
+              f"{p['other_s']:.1f} s", f"{sites[size]['plain']['wall_s']:.1f} s"]
+             for size, p in phased.items()],
+        )  # fmt: skip
     warm = {size: row for size, row in sorted(sites.items()) if "catalog_warm" in row}
     if warm:
-        lines += ["", "A second `mkdocs build` with nothing changed reuses every moment's build "
-                  "from the build cache (`.cache/micromoments/builds.sqlite`, see "
-                  "[Performance](performance.md#the-build-cache)); the targets above are for "
-                  "the first, cold build.", "",
-                  "| moments | plain material | catalog, rebuilt unchanged | ratio | of which "
-                  "moments / pages |", "| --- | --- | --- | --- | --- |"]  # fmt: skip
-        for size, row in warm.items():
-            p = row.get("warm_phases") or {}
-            split = (f"{p['moments_s']:.1f} s ({p['reused']:,} reused) / {p['pages_s']:.1f} s"
-                     if p else "not measured")  # fmt: skip
-            lines.append(f"| {size:,} | {row['plain']['wall_s']:.1f} s | "
-                         f"{row['catalog_warm']['wall_s']:.1f} s | {row['warm_ratio']:.2f}× | "
-                         f"{split} |")  # fmt: skip
+        lines += _table(
+            "A second `mkdocs build` with nothing changed reuses every moment's build from the "
+            "build cache (`.cache/micromoments/builds.sqlite`, see "
+            "[Performance](performance.md#the-build-cache)); the targets above are for the first, "
+            "cold build.",
+            ["moments", "plain material", "catalog, rebuilt unchanged", "ratio",
+             "of which moments / pages"],
+            [[f"{size:,}", f"{row['plain']['wall_s']:.1f} s",
+              f"{row['catalog_warm']['wall_s']:.1f} s", f"{row['warm_ratio']:.2f}×",
+              _warm_split(row.get("warm_phases"))]
+             for size, row in warm.items()],
+        )  # fmt: skip
     if 1000 in sites and "parallel_speedup" in sites[1000]:
         single = sites[1000]["catalog_one_process"]["wall_s"]
         lines += ["", f"Both cores: the 1,000-moment catalog builds in "

@@ -159,3 +159,15 @@ def test_a_brand_edit_builds_every_moment_again_from_specs_read_back(
     (cold / brand).write_bytes((project / brand).read_bytes())
     built(cold, tmp_path / "cold", caplog)
     assert snapshot(tmp_path / "two") == snapshot(tmp_path / "cold")
+
+
+def test_a_cache_that_cannot_be_written_costs_speed_not_the_build(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = project / ".cache" / "micromoments" / "builds.sqlite"
+    cache.mkdir(parents=True)  # a folder where the file should be: SQLite cannot open it
+    moments, _ = built(project, tmp_path / "one", caplog)
+    assert f"could not save the build cache {cache}" in caplog.text
+    assert "Traceback" not in caplog.text
+    assert built(project, tmp_path / "two", caplog) == (moments, 0)
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")

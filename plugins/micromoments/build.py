@@ -110,10 +110,18 @@ class BuildCache:
         """The cached build for ``key``, counting hits and misses."""
         found = self.entries.get(key)
         if found is None:
+            found = self._stored(key)
+            if found is not None:
+                self.entries[key] = found
+        if found is None:
             self.misses += 1
         else:
             self.hits += 1
         return found
+
+    def _stored(self, key: str) -> MomentBuild | None:
+        """A build kept outside memory (see :class:`.diskcache.DiskBuildCache`)."""
+        return None
 
     def put(self, key: str, built: MomentBuild) -> None:
         """Remember a fresh build."""

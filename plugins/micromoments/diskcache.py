@@ -81,25 +81,9 @@ class DiskBuildCache(BuildCache):
         self.path = path
         self.stamp = stamp
         self.keep_sources = keep_sources
-        self.stored_hits = 0  # hits that came from the file, not from memory
-        self.stored_loads = 0  # specs read back from the file instead of loaded
         self._fresh: set[str] = set()  # keys built in this process, not yet written
         self._db: sqlite3.Connection | None = None  # open from the first read to the save
         self.loaded: LoadCache = StoredLoads(self)
-
-    def get(self, key: str) -> MomentBuild | None:
-        """The build for ``key``, from memory or from the file."""
-        found = self.entries.get(key)
-        if found is None:
-            found = self._read(key)
-            if found is not None:
-                self.entries[key] = found
-                self.stored_hits += 1
-        if found is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-        return found
 
     def put(self, key: str, built: MomentBuild) -> None:
         """Remember a fresh build (written to the file by :meth:`keep_only`)."""
@@ -125,13 +109,8 @@ class DiskBuildCache(BuildCache):
             db = self._connect()
             with db:  # one transaction
                 db.executemany("INSERT OR REPLACE INTO builds VALUES (?, ?)", rows())
-                db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
-                db.execute("DELETE FROM keep")
-                db.executemany("INSERT INTO keep VALUES (?)", [(k,) for k in keys])
-                db.execute("DELETE FROM builds WHERE key NOT IN (SELECT key FROM keep)")
-                db.execute("DELETE FROM keep")  # the specs loaded in this build are kept
-                db.executemany("INSERT INTO keep VALUES (?)", [(k,) for k in self.loaded])
-                db.execute("DELETE FROM loads WHERE key NOT IN (SELECT key FROM keep)")
+                _keep_only(db, "builds", keys)
+                _keep_only(db, "loads", set(self.loaded))  # the specs this build loaded
         except (sqlite3.Error, OSError) as error:  # a read-only or full disk costs speed only
             log.warning(f"micromoments: could not save the build cache {self.path}: {error}")
         finally:
@@ -143,22 +122,26 @@ class DiskBuildCache(BuildCache):
             self._db.close()
             self._db = None
 
-    def _read(self, key: str) -> MomentBuild | None:
+    def _stored(self, key: str) -> MomentBuild | None:
+        found = self.fetch("builds", key)
+        if found is None:
+            return None
+        stamp, built = found
+        if not isinstance(built, MomentBuild) or stamp != self.stamp(built):
+            return None
+        return built
+
+    def fetch(self, table: str, key: str) -> tuple[object, object] | None:
+        """The pair stored under ``key`` in ``table``; None when absent or unreadable."""
         try:
-            row = (
-                self._connect().execute("SELECT data FROM builds WHERE key = ?", (key,)).fetchone()
-            )
-            if row is None:
-                return None
-            entry = unpack(row[0])
+            row = self._connect().execute(f"SELECT data FROM {table} WHERE key = ?", (key,))
+            found = row.fetchone()
+            entry = unpack(found[0]) if found is not None else None
         except Exception:  # a damaged or foreign cache file is a miss, never a failed build
             return None
         if not isinstance(entry, tuple) or len(entry) != 2:
             return None
-        stamp, built = entry
-        if not isinstance(built, MomentBuild) or stamp != self.stamp(built):
-            return None
-        return built
+        return entry[0], entry[1]
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is not None:
@@ -166,25 +149,38 @@ class DiskBuildCache(BuildCache):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path)
         try:
-            db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
-            db.execute("CREATE TABLE IF NOT EXISTS builds (key TEXT PRIMARY KEY, data BLOB)")
-            db.execute("CREATE TABLE IF NOT EXISTS loads (key TEXT PRIMARY KEY, data BLOB)")
+            _create_tables(db)
             row = db.execute("SELECT value FROM meta WHERE name = 'code'").fetchone()
         except sqlite3.DatabaseError:  # not an SQLite file (damaged): start a new one
             db.close()
             self.path.unlink(missing_ok=True)
             db = sqlite3.connect(self.path)
-            db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
-            db.execute("CREATE TABLE builds (key TEXT PRIMARY KEY, data BLOB)")
-            db.execute("CREATE TABLE loads (key TEXT PRIMARY KEY, data BLOB)")
+            _create_tables(db)
             row = None
         if row is None or row[0] != code_fingerprint():
             with db:
-                db.execute("DELETE FROM builds")
-                db.execute("DELETE FROM loads")
+                for table in _TABLES:
+                    db.execute(f"DELETE FROM {table}")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code_fingerprint(),))
         self._db = db
         return db
+
+
+_TABLES = ("builds", "loads")  # key -> packed (stamp, light build) / (spec, diagnostics)
+
+
+def _create_tables(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+    for table in _TABLES:
+        db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, data BLOB)")
+
+
+def _keep_only(db: sqlite3.Connection, table: str, keys: set[str]) -> None:
+    """Delete every row of ``table`` whose key is not in ``keys``."""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+    db.execute("DELETE FROM keep")
+    db.executemany("INSERT INTO keep VALUES (?)", [(k,) for k in keys])
+    db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM keep)")
 
 
 class StoredLoads(LoadCache):
@@ -204,21 +200,10 @@ class StoredLoads(LoadCache):
     def __contains__(self, key: object) -> bool:
         if super().__contains__(key):
             return True
-        if not isinstance(key, str):
+        entry = self.owner.fetch("loads", key) if isinstance(key, str) else None
+        if entry is None:
             return False
-        try:
-            row = (
-                self.owner._connect()
-                .execute("SELECT data FROM loads WHERE key = ?", (key,))
-                .fetchone()
-            )
-            entry = unpack(row[0]) if row is not None else None
-        except Exception:  # a damaged or foreign entry is a miss, never a failed build
-            return False
-        if not isinstance(entry, tuple) or len(entry) != 2:
-            return False
-        self[key] = entry
-        self.owner.stored_loads += 1
+        self[key] = entry  # type: ignore[index,assignment]  # a (moment, diagnostics) pair
         return True
 
     def add_packed(self, key: str, data: bytes) -> None:

@@ -167,6 +167,22 @@ class _Scanner(HTMLParser):
             else:
                 known.count += 1
 
+    def scan(self, html: str) -> None:
+        """Run the handlers over a whole document; malformed HTML never raises."""
+        try:
+            if not tokens.feed(self, html):  # markup outside the fast path: html.parser itself
+                self.feed(html)
+                self.close()
+        except AssertionError:  # html.parser's reaction to an unknown marked section ("<![foo[")
+            pass
+        if self._style_start is not None:  # html.parser leaves an unclosed <style> unparsed
+            self.handle_data(self.rawdata)
+            self.handle_endtag("style")
+
+    def detections(self) -> list[Detection]:
+        """What :meth:`scan` found, ordered by first position."""
+        return sorted(self.found.values(), key=lambda d: (d.line, d.col, d.slug))
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line, offset = self.getpos()
         raw = self.get_starttag_text() or ""
@@ -219,15 +235,5 @@ def detect_features(html: str, dataset: Dataset | None = None) -> list[Detection
     """
     data = dataset or load_dataset()
     scanner = _Scanner(feature_matcher(data.index))
-    try:
-        if not tokens.feed(scanner, html):
-            scanner.feed(html)
-            scanner.close()
-    except AssertionError:
-        # html.parser raises this for an unknown marked section such as "<![foo[".
-        pass
-    if scanner._style_start is not None:
-        # html.parser keeps the text of an unclosed <style> unparsed; it still counts.
-        scanner.handle_data(scanner.rawdata)
-        scanner.handle_endtag("style")
-    return sorted(scanner.found.values(), key=lambda d: (d.line, d.col, d.slug))
+    scanner.scan(html)
+    return scanner.detections()

@@ -21,7 +21,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from . import tokens
 from .data import Dataset, load_dataset
 from .features import Detection, _Scanner, feature_matcher
 
@@ -598,19 +597,10 @@ def parse_email(html: str, dataset: Dataset | None = None) -> EmailHtml:
     """Parse a final email once: tree, text runs, style sheets, computed styles, features."""
     data = dataset or load_dataset()
     scanner = _TreeScanner(data, html)
-    try:
-        if not tokens.feed(scanner, html):  # markup outside the fast path: html.parser itself
-            scanner.feed(html)
-            scanner.close()
-    except AssertionError:  # html.parser's reaction to an unknown marked section
-        pass
-    if scanner._style_start is not None:  # an unclosed <style> still counts
-        scanner.handle_data(scanner.rawdata)
-        scanner.handle_endtag("style")
+    scanner.scan(html)
     styler = _styler(tuple(scanner.sheets))
-    features = sorted(scanner.found.values(), key=lambda d: (d.line, d.col, d.slug))
     doc = EmailHtml(html, scanner.root, scanner.elements, scanner.runs, list(styler.rules),
-                    features, scanner.title)  # fmt: skip
+                    scanner.detections(), scanner.title)  # fmt: skip
     styler.apply(doc)
     return doc
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
@@ -407,12 +407,13 @@ def load_catalog(config: ProjectConfig, *, cache: LoadCache | None = None) -> Ca
             moment, diagnostics = cache[keys[n]]
         else:
             result = next(fresh)
-            entry: LoadEntry = unpack(result) if isinstance(result, bytes) else result  # type: ignore[assignment]
-            moment, diagnostics = entry
+            if isinstance(result, bytes):  # packed for the cache (only when it asks for that)
+                assert cache is not None
+                cache.add_packed(keys[n], result)
+                result = cast(LoadEntry, unpack(result))
+            moment, diagnostics = result
             if cache is not None:
-                cache[keys[n]] = entry
-                if isinstance(result, bytes):
-                    cache.add_packed(keys[n], result)
+                cache[keys[n]] = result
         report.extend(diagnostics)
         if moment is None:
             continue

@@ -73,11 +73,10 @@ class AssetCopies:
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
         self._by_path: dict[Path, str] = {}
-        self.used: set[Path] = set()  # files asked for since the caller last cleared it
+        self.used: set[str] = set()  # asset names previews used since the caller cleared it
 
     def site_path(self, file: Path) -> str:
         """Where ``file`` is copied in the site (named by content, so copies never clash)."""
-        self.used.add(file)
         known = self._by_path.get(file)
         if known is None:
             data = file.read_bytes()
@@ -93,9 +92,10 @@ def email_preview(
     assets: AssetCopies,
 ) -> str:  # fmt: skip
     """The preview file at site path ``target`` for a rendered email ``document``."""
-    localised, _used = localise_assets(
+    localised, used = localise_assets(
         document, brand, templates, lambda file: layout.relative(assets.site_path(file), target)
     )
+    assets.used.update(used)
     return _harden(force_scheme(localised, scheme), scheme)
 
 
@@ -104,9 +104,10 @@ def web_preview(
     brand: Brand, templates: Path, assets: AssetCopies,
 ) -> str:  # fmt: skip
     """The preview file for a web fragment (``<style>`` + ``<article>``), as a whole page."""
-    localised, _used = localise_assets(
+    localised, used = localise_assets(
         fragment, brand, templates, lambda file: layout.relative(assets.site_path(file), target)
     )
+    assets.used.update(used)
     page = (
         f'<!DOCTYPE html>\n<html lang="{html.escape(locale)}" dir="{html.escape(direction)}">'
         f'<head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'

@@ -14,7 +14,7 @@ from ..build import CATALOG_ZIP, BuildCache, CatalogBuild, MomentBuild, build_ca
 from ..checks.sms import sms_summary
 from ..config import Dialect, ProjectConfig
 from ..diagnostics import Diagnostic
-from ..render.email import asset_dirs, find_asset
+from ..render.email import find_asset
 from ..results.charts import moment_charts
 from ..results.summary import portfolio, summarize_catalog
 from ..write.zips import ZipMerger
@@ -158,7 +158,7 @@ def _moment_view(
     assets.used.clear()
     view.previews = _previews(site, built, assets, store, fresh=fresh)
     if fresh:
-        built.preview_assets = sorted(_asset_name(file, templates) for file in assets.used)
+        built.preview_assets = sorted(assets.used)
     for name, size in built.sizes.items():
         view.downloads.append(Download(name, layout.download(f"{moment.id}/{name}"), size))
     if fresh:
@@ -170,14 +170,6 @@ def _moment_view(
 
 
 _SHARED_ASSETS = layout.preview_asset("")
-
-
-def _asset_name(file: Path, templates: Path) -> str:
-    """The name a layout or the copy uses for an asset file (``logo.png``, ``icons/x.png``)."""
-    for folder in asset_dirs(templates):
-        if file.is_relative_to(folder):
-            return file.relative_to(folder).as_posix()
-    return file.name
 
 
 def _previews(

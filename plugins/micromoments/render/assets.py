@@ -17,8 +17,9 @@ from .email import find_asset
 
 def localise_assets(
     html: str, brand: Brand, templates_path: Path, link: Callable[[Path], str]
-) -> tuple[str, list[Path]]:
-    """``html`` with CDN image URLs replaced by ``link(file)``; also the files used."""
+) -> tuple[str, dict[str, Path]]:
+    """``html`` with CDN image URLs replaced by ``link(file)``; also each asset name used, with
+    its file."""
     pattern = re.compile(re.escape(brand.asset_base_url) + r"([A-Za-z0-9._/-]+)")
     used: dict[str, Path] = {}
 
@@ -29,4 +30,4 @@ def localise_assets(
         used[match.group(1)] = found
         return link(found)
 
-    return pattern.sub(replace, html), list(used.values())
+    return pattern.sub(replace, html), used

@@ -355,7 +355,7 @@ _FOUND: dict[tuple[Path, str], Path | None] = {}
 
 
 def _find(templates_path: Path, name: str) -> Path | None:
-    key = (templates_path, "email/" + name)
+    key = (templates_path, name)
     if key in _FOUND:
         return _FOUND[key]
     found = None
@@ -436,12 +436,9 @@ def asset_dirs(templates_path: Path) -> list[Path]:
 
 def find_asset(templates_path: Path, name: str) -> Path | None:
     """The file behind asset ``name`` (``logo.png``, ``icons/truck.png``), or None."""
-    key = (templates_path, "email/assets/" + name)
-    if key in _FOUND:  # every preview asks again for the same few images
-        return _FOUND[key]
-    if not name or name.startswith("/") or ".." in Path(name).parts:
+    if not name or name.startswith("/") or ".." in name.split("/"):
         return None
-    return _find(templates_path, f"assets/{name}")
+    return _find(templates_path, "assets/" + name)
 
 
 def check_assets(doc: Document, templates_path: Path) -> list[Problem]:
