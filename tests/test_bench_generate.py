@@ -227,3 +227,24 @@ def test_a_catalog_build_reports_where_its_time_went(project: Path, tmp_path: Pa
     )  # MkDocs wraps lines
     assert build_phases(wrapped, 5.0) == {"moments_s": 2.5, "pages": 30, "pages_s": 1.5,
                                           "other_s": 1.0, "reused": 4}  # fmt: skip
+
+
+def test_a_cold_build_moves_old_output_aside_and_the_trash_is_emptied_at_the_end(
+    tmp_path: Path,
+) -> None:
+    from bench.run import _cold, _empty_trash
+
+    project = tmp_path / "catalog-3"
+    (project / ".cache" / "micromoments").mkdir(parents=True)
+    (project / ".cache" / "micromoments" / "builds.sqlite").write_bytes(b"x")
+    (project / "site").mkdir()
+    (project / "site" / "index.html").write_text("old")
+    (project / "mkdocs.yml").write_text("site_name: x\n")
+    _cold(project)
+    assert sorted(p.name for p in project.iterdir()) == ["mkdocs.yml"]
+    moved = sorted((tmp_path / ".trash").iterdir())
+    assert [p.name.rsplit("-", 1)[0] for p in moved] == ["catalog-3-cache", "catalog-3-site"]
+    assert (moved[1] / "index.html").read_text() == "old"
+    _cold(project)  # nothing left to move: still fine
+    _empty_trash(tmp_path)
+    assert not (tmp_path / ".trash").exists()

@@ -171,3 +171,30 @@ def test_a_cache_that_cannot_be_written_costs_speed_not_the_build(
     assert "Traceback" not in caplog.text
     assert built(project, tmp_path / "two", caplog) == (moments, 0)
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_a_site_built_by_worker_processes_equals_one_built_in_one_process(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers write each moment's previews and downloads themselves; nothing may differ."""
+    from micromoments import parallel
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)  # the example is small: use workers anyway
+    started: list[int] = []
+    real_pool = parallel._Pool.__init__
+
+    def counting(self: parallel._Pool, workers: int) -> None:
+        started.append(workers)
+        real_pool(self, workers)
+
+    monkeypatch.setattr(parallel._Pool, "__init__", counting)
+    monkeypatch.setenv("MICROMOMENTS_JOBS", "2")
+    built(copy_project(tmp_path / "two-workers"), tmp_path / "workers", caplog)
+    assert started == [2]
+    monkeypatch.setenv("MICROMOMENTS_JOBS", "1")
+    built(copy_project(tmp_path / "one-process"), tmp_path / "alone", caplog)
+    assert started == [2]
+    workers, alone = snapshot(tmp_path / "workers"), snapshot(tmp_path / "alone")
+    assert any("/previews/" in path for path in workers)
+    assert any("/_assets/" in path for path in workers)
+    assert workers == alone

@@ -53,8 +53,9 @@ class MomentBuild:
     suppressed: list[Diagnostic] = field(default_factory=list)
     sizes: dict[str, int] = field(default_factory=dict)  # artifact name to bytes
     was_rendered: bool = False
-    written: list[str] = field(default_factory=list)  # where a sink put the files (cached too)
-    preview_assets: list[str] = field(default_factory=list)  # images its previews show (sink)
+    written: list[str] = field(default_factory=list)  # where ``finish`` put the files (cached too)
+    changed: list[str] = field(default_factory=list)  # of those, the ones this build rewrote
+    preview_assets: list[str] = field(default_factory=list)  # images its previews show
     index_text: str | None = None  # this moment's entry in catalog.json, once encoded
 
     @property
@@ -159,12 +160,18 @@ def build_catalog(
     only: set[str] | None = None,
     package_files: bool = True,
     sink: Callable[[CatalogBuild, MomentBuild], None] | None = None,
+    finish: Callable[[MomentBuild, Brand], None] | None = None,
 ) -> CatalogBuild:
     """Load, render, check and package every moment of the project (or ``only`` these ids).
 
     With ``sink``, each moment is handed over as soon as it is built (in catalog order) and
     then released, so memory stays flat for catalogs of any size; ``artifacts`` then holds only
     catalog.json, and the sink writes the rest (see :class:`.write.zips.ZipMerger`).
+
+    ``finish`` (a picklable callable) runs on each fresh build in the process that made it,
+    before the build travels back: it can write the moment's files and :meth:`~MomentBuild.release`
+    it there, so only the light build crosses to this process. Megabytes of HTML per moment
+    otherwise queue in the pipe from the workers, which wait while this process is busy.
 
     Loading and rendering share one set of worker processes (see :func:`.parallel.one_pool`).
     """
@@ -202,7 +209,7 @@ def build_catalog(
             todo.append((moment, loaded))
         else:
             found[moment.id] = built
-    state = {"ctx": catalog.context, "brand": brand, "dialect": chosen}
+    state = {"ctx": catalog.context, "brand": brand, "dialect": chosen, "finish": finish}
     fresh = iter(pmap(_build_one, todo, state=state, jobs=config.jobs))
     for index, moment in enumerate(ordered, start=1):
         built = found.get(moment.id) or next(fresh)
@@ -236,7 +243,13 @@ def build_catalog(
 
 def _build_one(item: tuple[Moment, list[Diagnostic]]) -> MomentBuild:
     state = worker_state()
-    return build_moment(item[0], state["ctx"], state["brand"], state["dialect"], item[1])
+    built = build_moment(item[0], state["ctx"], state["brand"], state["dialect"], item[1])
+    finish = state["finish"]
+    if finish is not None:
+        finish(built, state["brand"])
+        # the caller has this spec already and attaches it again: do not send it back
+        built.moment = None  # type: ignore[assignment]
+    return built
 
 
 def build_moment(

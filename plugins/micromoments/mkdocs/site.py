@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..build import CATALOG_ZIP, BuildCache, CatalogBuild, MomentBuild, build_catalog
 from ..checks.sms import sms_summary
 from ..config import Dialect, ProjectConfig
 from ..diagnostics import Diagnostic
+from ..render.brand import Brand
 from ..render.email import find_asset
 from ..results.charts import moment_charts
 from ..results.summary import portfolio, summarize_catalog
@@ -74,7 +76,8 @@ def load_site(
                 zipped = built.zip or store.read(layout.download(f"{built.moment.id}.zip"))
                 merger.add_zip(zipped)
 
-        build = build_catalog(project, cache=cache, dialect=dialect, sink=sink)
+        finish = StoreFiles(store.root, project.templates_path)
+        build = build_catalog(project, cache=cache, dialect=dialect, sink=sink, finish=finish)
         catalog_json = build.artifacts["catalog.json"]
         if merger is not None:
             merger.add("catalog.json", catalog_json)
@@ -111,6 +114,51 @@ def load_site(
     return site
 
 
+@dataclass(frozen=True)
+class StoreFiles:
+    """Writes a fresh moment's downloads and previews to the file store, where it was built.
+
+    It runs in the worker that built the moment (see ``finish`` in
+    :func:`~micromoments.build.build_catalog`), so only the light build travels back: the
+    preview HTML is made, and every file written, on all cores rather than in the one process
+    that also receives the builds. The build records what went where (``written``, ``changed``,
+    ``preview_assets``) for :func:`_moment_view` and for the build cache.
+    """
+
+    root: Path
+    templates: Path
+
+    def __call__(self, built: MomentBuild, brand: Brand) -> None:
+        store = FileStore(self.root)
+        moment_id = built.moment.id
+        for name, data in built.artifacts.items():
+            store.put(layout.download(f"{moment_id}/{name}"), data)
+        if built.zip:
+            store.put(layout.download(f"{moment_id}.zip"), built.zip)
+        assets = AssetCopies()
+        for (locale, variant, scenario), rendition in built.previews.items():
+            for scheme in SCHEMES:
+                if rendition.email is not None:
+                    target = layout.preview_file(moment_id, "email", locale, variant, scenario,
+                                                 scheme)  # fmt: skip
+                    store.put(target, email_preview(
+                        rendition.email.html, scheme, target=target, brand=brand,
+                        templates=self.templates, assets=assets,
+                    ).encode())  # fmt: skip
+                if rendition.web is not None:
+                    target = layout.preview_file(moment_id, "web", locale, variant, scenario,
+                                                 scheme)  # fmt: skip
+                    store.put(target, web_preview(
+                        rendition.web.html, scheme, target=target, title=rendition.web.title,
+                        locale=locale, direction=rendition.direction, brand=brand,
+                        templates=self.templates, assets=assets,
+                    ).encode())  # fmt: skip
+        built.written = list(store.order)
+        built.changed = [path for path in store.order if path in store.written]
+        built.preview_assets = sorted(assets.used)
+        built.release()
+
+
 def _moment_view(
     site: CatalogSite,
     built: MomentBuild,
@@ -118,19 +166,23 @@ def _moment_view(
     store: FileStore,
     reused: MomentView | None = None,
 ) -> MomentView:
-    """What the moment's page shows; ``reused`` is the last build's view, taken if still right."""
+    """What the moment's page shows; ``reused`` is the last build's view, taken if still right.
+
+    The moment's files are in the store already (written by :class:`StoreFiles`, in this
+    build or an earlier one); here they are only counted as this build's.
+    """
     moment = built.moment
-    fresh = not built.written  # a cached build's files are in the store already
     templates = site.build.catalog.config.templates_path
-    if not fresh:
-        for path in built.written:
-            store.keep(path, check=False)
-        for name in built.preview_assets:  # its previews' images go into this site too
-            file = find_asset(templates, name)
-            if file is not None:
-                assets.site_path(file)
-        if reused is not None and reused.built is built and reused.moment is moment:
-            return reused
+    for path in built.written:
+        store.keep(path, check=False)
+    store.written.update(built.changed)
+    built.changed = []  # a later build that reuses this one changes nothing
+    for name in built.preview_assets:  # its previews' images go into this site too
+        file = find_asset(templates, name)
+        if file is not None:
+            assets.site_path(file)
+    if reused is not None and reused.built is built and reused.moment is moment:
+        return reused
     spec = moment.spec
     journey = site.journey
     phase = spec.phase if spec else ""
@@ -149,67 +201,36 @@ def _moment_view(
         audiences=audiences,
         results=None,
     )
-    first = len(store.order)
-    if fresh:
-        for name, data in built.artifacts.items():
-            store.put(layout.download(f"{moment.id}/{name}"), data)
-        if built.zip:
-            store.put(layout.download(f"{moment.id}.zip"), built.zip)
-    assets.used.clear()
-    view.previews = _previews(site, built, assets, store, fresh=fresh)
-    if fresh:
-        built.preview_assets = sorted(assets.used)
+    view.previews = _previews(site, built)
     for name, size in built.sizes.items():
         view.downloads.append(Download(name, layout.download(f"{moment.id}/{name}"), size))
-    if fresh:
-        built.written = [p for p in store.order[first:] if not p.startswith(_SHARED_ASSETS)]
     zipped = layout.download(f"{moment.id}.zip")
     if built.sizes and zipped in store.paths:
         view.zip = Download(f"{moment.id}.zip", zipped, store.file(zipped).stat().st_size)
     return view
 
 
-_SHARED_ASSETS = layout.preview_asset("")
-
-
-def _previews(
-    site: CatalogSite, built: MomentBuild, assets: AssetCopies, store: FileStore, *, fresh: bool
-) -> list[PreviewState]:
+def _previews(site: CatalogSite, built: MomentBuild) -> list[PreviewState]:
+    """The previews a moment page shows, in locale, variant and scenario order."""
     moment = built.moment
-    brand = site.build.brand
-    templates = site.build.catalog.config.templates_path
     journey = site.journey
     locales = moment.locale_ids()
     states: list[PreviewState] = []
     ordered = sorted(built.previews.items(), key=lambda kv: (
         locales.index(kv[0][0]) if kv[0][0] in locales else len(locales),
         kv[0][1] or "", 0 if kv[0][2] == "sample" else 1))  # fmt: skip
-    for (locale, variant, scenario), rendition in ordered:
+    for (locale, variant, scenario), light in ordered:
         known = journey.locales.get(locale) if journey else None
-        light = rendition.light()
-        # the build keeps this same light copy when it lets go of the full one (release())
-        built.previews[(locale, variant, scenario)] = light
         state = PreviewState(locale, known.name if known else locale, variant, scenario, light)
         for scheme in SCHEMES:
-            if rendition.email is not None:
-                target = layout.preview_file(moment.id, "email", locale, variant, scenario, scheme)
-                state.email[scheme] = target
-                if fresh:
-                    store.put(target, email_preview(
-                        rendition.email.html, scheme, target=target, brand=brand,
-                        templates=templates, assets=assets,
-                    ).encode())  # fmt: skip
-            if rendition.web is not None:
-                target = layout.preview_file(moment.id, "web", locale, variant, scenario, scheme)
-                state.web[scheme] = target
-                if fresh:
-                    store.put(target, web_preview(
-                        rendition.web.html, scheme, target=target, title=rendition.web.title,
-                        locale=locale, direction=rendition.direction, brand=brand,
-                        templates=templates, assets=assets,
-                    ).encode())  # fmt: skip
-        if rendition.sms is not None:
-            state.sms = sms_summary(rendition.sms)
+            if light.email is not None:
+                state.email[scheme] = layout.preview_file(moment.id, "email", locale, variant,
+                                                          scenario, scheme)  # fmt: skip
+            if light.web is not None:
+                state.web[scheme] = layout.preview_file(moment.id, "web", locale, variant,
+                                                        scenario, scheme)  # fmt: skip
+        if light.sms is not None:
+            state.sms = sms_summary(light.sms)
         states.append(state)
     return states
 

@@ -24,6 +24,7 @@ class FileStore:
         self.order: list[str] = []  # site paths in the order they were stored
         self.written: set[str] = set()  # site paths whose content changed in this build
         self._pruned: set[str] | None = None  # what the last full prune left on disk
+        self._folders: set[Path] = set()  # folders known to exist (a stat call saved per file)
 
     def file(self, site_path: str) -> Path:
         """Where a stored file lies."""
@@ -37,7 +38,9 @@ class FileStore:
         except OSError:
             unchanged = False
         if not unchanged:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in self._folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(target.parent)
             target.write_bytes(data)
             self.written.add(site_path)
         self._record(site_path)
@@ -90,6 +93,7 @@ class FileStore:
         self.paths.clear()
         self.order.clear()
         self.written.clear()
+        self._folders.clear()  # someone may have removed a folder since
 
     def read(self, site_path: str) -> bytes:
         """The content of a stored file."""
