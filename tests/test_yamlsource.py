@@ -73,3 +73,15 @@ def test_plain_resolution() -> None:
     assert resolve_plain(".inf") == float("inf")
     assert resolve_plain("1_000") == "1_000"
     assert resolve_plain("") is None
+
+
+def test_positions_survive_pickling_as_the_workers_and_the_build_cache_use_it() -> None:
+    import pickle
+
+    doc, _ = load_yaml("id: a\nchannels:\n  - email\n")
+    assert doc is not None
+    again = pickle.loads(pickle.dumps(doc, pickle.HIGHEST_PROTOCOL))
+    assert again.key_pos(("channels",)) == doc.key_pos(("channels",)) == Position(2, 1)
+    assert again.pos(("channels", 0)) == Position(3, 5)
+    restored = pickle.loads(pickle.dumps(Position(7, 3)))
+    assert (restored.line, restored.col) == (7, 3) and type(restored) is Position

@@ -161,6 +161,7 @@ def build_catalog(
     package_files: bool = True,
     sink: Callable[[CatalogBuild, MomentBuild], None] | None = None,
     finish: Callable[[MomentBuild, Brand], None] | None = None,
+    on_loaded: Callable[[CatalogBuild], None] | None = None,
 ) -> CatalogBuild:
     """Load, render, check and package every moment of the project (or ``only`` these ids).
 
@@ -172,6 +173,10 @@ def build_catalog(
     before the build travels back: it can write the moment's files and :meth:`~MomentBuild.release`
     it there, so only the light build crosses to this process. Megabytes of HTML per moment
     otherwise queue in the pipe from the workers, which wait while this process is busy.
+
+    ``on_loaded`` is called once every spec and the results are read, before the first moment is
+    built: from then on the build's catalog, brand and results are complete, and each moment's
+    diagnostics are all in the report by the time ``sink`` receives it.
 
     Loading and rendering share one set of worker processes (see :func:`.parallel.one_pool`).
     """
@@ -209,6 +214,11 @@ def build_catalog(
             todo.append((moment, loaded))
         else:
             found[moment.id] = built
+    # read before any moment is built, so a moment is complete (results problems included)
+    # when it reaches the sink
+    result.results = load_results(config, catalog, report)
+    if on_loaded is not None:
+        on_loaded(result)
     state = {"ctx": catalog.context, "brand": brand, "dialect": chosen, "finish": finish}
     fresh = iter(pmap(_build_one, todo, state=state, jobs=config.jobs))
     for index, moment in enumerate(ordered, start=1):
@@ -231,7 +241,6 @@ def build_catalog(
                     translation.yaml = None
         if progress is not None:
             progress(index, len(ordered))
-    result.results = load_results(config, catalog, report)
     if sink is not None:
         result.artifacts = {"catalog.json": catalog_json(result, remember=cache is not None)}
     elif package_files:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..build import CATALOG_ZIP, BuildCache, CatalogBuild, MomentBuild, build_catalog
 from ..checks.sms import sms_summary
 from ..config import Dialect, ProjectConfig
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Report
 from ..render.brand import Brand
 from ..render.email import find_asset
 from ..results.charts import moment_charts
@@ -35,6 +36,8 @@ def load_site(
     store: FileStore | None = None,
     serve: bool = False,
     view_cache: dict[str, MomentView] | None = None,
+    on_loaded: Callable[[CatalogSite], None] | None = None,
+    on_moment: Callable[[MomentView], None] | None = None,
 ) -> CatalogSite:
     """Build every moment (reusing ``cache``), read the results, and arrange the site.
 
@@ -44,6 +47,10 @@ def load_site(
 
     ``view_cache`` (kept across serve rebuilds, by build key) lends the page data of a moment whose
     build was reused; it is updated to this build's views.
+
+    ``on_loaded`` receives the site as soon as every spec is read (its moments still to come),
+    and ``on_moment`` each moment's finished view, in catalog order: a moment's page can be
+    written while later moments are still being built. The site is complete when this returns.
     """
     store = store or FileStore(project.root / ".cache" / "micromoments" / "site")
     store.clear()
@@ -53,6 +60,7 @@ def load_site(
         view_cache.clear()
     views: list[MomentView] = []
     holder: list[CatalogSite] = []
+    problems = _ProblemsByMoment()
     # while serving, a catalog zip from an earlier build is kept rather than rebuilt per edit
     kept_zip = serve and store.keep(layout.download(CATALOG_ZIP))
     zip_part = store.root / ".catalog-zip.partial"
@@ -62,12 +70,18 @@ def load_site(
             zip_part.parent.mkdir(parents=True, exist_ok=True)
             merger = ZipMerger(stack.enter_context(zip_part.open("wb")))
 
+        def loaded(build: CatalogBuild) -> None:
+            holder.append(_arranged(build, views))
+            if on_loaded is not None:
+                on_loaded(holder[0])
+
         def sink(build: CatalogBuild, built: MomentBuild) -> None:
-            if not holder:
-                holder.append(CatalogSite(build=build, moments=views, events=[], results={},
-                                          portfolio=portfolio([]), diagnostics=[]))  # fmt: skip
+            site = holder[0]
             key = build.keys.get(built.moment.id, "")
-            view = _moment_view(holder[0], built, assets, store, reused.get(key))
+            view = _moment_view(site, built, assets, store, reused.get(key))
+            view.diagnostics = problems.of(built.moment.id, build.report)
+            results = view.results = site.results.get(view.id)
+            view.charts = moment_charts(results) if results is not None and results.has_data else {}
             views.append(view)
             if view_cache is not None:
                 view_cache[key] = view
@@ -75,9 +89,12 @@ def load_site(
                 # a cached build was released after its first build: its zip is in the store
                 zipped = built.zip or store.read(layout.download(f"{built.moment.id}.zip"))
                 merger.add_zip(zipped)
+            if on_moment is not None:
+                on_moment(view)
 
         finish = StoreFiles(store.root, project.templates_path)
-        build = build_catalog(project, cache=cache, dialect=dialect, sink=sink, finish=finish)
+        build = build_catalog(project, cache=cache, dialect=dialect, sink=sink, finish=finish,
+                              on_loaded=loaded)  # fmt: skip
         catalog_json = build.artifacts["catalog.json"]
         if merger is not None:
             merger.add("catalog.json", catalog_json)
@@ -85,33 +102,50 @@ def load_site(
     if not kept_zip:
         store.adopt(layout.download(CATALOG_ZIP), zip_part)
     store.put(layout.download("catalog.json"), catalog_json)
-    diagnostics = build.report.sorted()
+    # the images previews show are published with them (names are by content: never stale)
+    for path, data in assets.files.items():
+        store.put(path, data)
+    site = holder[0]
+    site.build = build
+    site.diagnostics = build.report.sorted()
+    site.store = store
+    store.prune()
+    return site
+
+
+def _arranged(build: CatalogBuild, views: list[MomentView]) -> CatalogSite:
+    """The site as far as it is known once specs and results are read (moments still to come)."""
     assert build.results is not None
     summaries = summarize_catalog(build.catalog, build.results)
-    site = holder[0] if holder else CatalogSite(build=build, moments=views, events=[],
-                                                  results={}, portfolio=portfolio([]),
-                                                  diagnostics=[])  # fmt: skip
-    site.build = build
-    site.events = tracking_plan(build.catalog.ordered())
-    site.results = summaries
-    site.portfolio = portfolio(summaries.values())
-    site.diagnostics = diagnostics
-    by_moment: dict[str | None, list[Diagnostic]] = {}
-    for d in diagnostics:
-        by_moment.setdefault(d.moment, []).append(d)
-    for view in views:
-        view.diagnostics = by_moment.get(view.moment.id, [])
-        results = view.results = summaries.get(view.moment.id)
-        view.charts = moment_charts(results) if results is not None and results.has_data else {}
+    site = CatalogSite(build=build, moments=views, events=tracking_plan(build.catalog.ordered()),
+                       results=summaries, portfolio=portfolio(summaries.values()),
+                       diagnostics=[])  # fmt: skip
     for event in site.events:
         path = layout.event_schema(event.slug)
         site.schemas[event.slug] = path
         text = json.dumps(event.schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         site.files[path] = text.encode()
-    site.files.update(assets.files)
-    site.store = store
-    store.prune()
     return site
+
+
+class _ProblemsByMoment:
+    """Each moment's diagnostics, found in the build's report as moments arrive.
+
+    A moment's diagnostics (its spec's, its results', its build's) are all in the report when
+    it reaches the sink; indexing only what was added since the last moment keeps this linear.
+    """
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.by_moment: dict[str | None, list[Diagnostic]] = {}
+
+    def of(self, moment_id: str, report: Report) -> list[Diagnostic]:
+        """``moment_id``'s diagnostics, in the order of :meth:`.Report.sorted`."""
+        fresh = report.diagnostics[self.seen :]
+        self.seen += len(fresh)
+        for d in fresh:
+            self.by_moment.setdefault(d.moment, []).append(d)
+        return sorted(set(self.by_moment.pop(moment_id, [])), key=Diagnostic.sort_key)
 
 
 @dataclass(frozen=True)

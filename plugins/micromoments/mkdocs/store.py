@@ -129,6 +129,7 @@ class FileStore:
         placed = 0
         names = sorted(self.written) if only_written else self.order
         root, into = str(self.root), str(site_dir)
+        folders: set[str] = set()  # made (or found) already: most files share a folder
         for site_path in names:
             source = os.path.join(root, site_path)
             target = os.path.join(into, site_path)
@@ -144,7 +145,10 @@ class FileStore:
                     continue
                 os.unlink(target)
             except FileNotFoundError:
-                os.makedirs(os.path.dirname(target), exist_ok=True)
+                folder = os.path.dirname(target)
+                if folder not in folders:
+                    os.makedirs(folder, exist_ok=True)
+                    folders.add(folder)
             try:
                 os.link(source, target)
             except OSError:  # another file system: copy
