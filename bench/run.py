@@ -78,24 +78,28 @@ _PHASES = re.compile(
     # \s+ between words: MkDocs wraps log lines at the terminal's width ($COLUMNS)
     r"(\d+)\s+moments\s+loaded,\s+rendered\s+and\s+checked\s+in\s+([\d.]+)\s+s"
     r"(?:\s+\((\d+)\s+reused[^)]*\))?;\s+(\d+)\s+pages\s+written\s+in\s+([\d.]+)\s+s"
+    r"(?:,\s+([\d.]+)\s+s\s+of\s+it\s+while)?"
 )
 
 
 def build_phases(log: str, wall_s: float) -> dict[str, float] | None:
     """Where a catalog build's time went, from the plugin's closing log line (None if absent).
 
-    ``pages_s`` runs from the first page MkDocs writes to the last; ``other_s`` is the rest of
-    the wall time: starting Python and MkDocs, the config, the file list and navigation,
-    converting the hand-written pages' Markdown, copying static files, and after the last page
-    the sitemap, the search index and publishing the stored previews and downloads.
+    ``pages_s`` runs from the first page MkDocs writes to the last, ``overlap_s`` of it while
+    moments were still being built; ``other_s`` is the rest of the wall time: starting Python
+    and MkDocs, the config, the file list and navigation, converting the hand-written pages'
+    Markdown, copying static files, and after the last page the sitemap, the search index,
+    publishing the stored previews and downloads and putting the staged site in place.
     """
     found = _PHASES.findall(log)
     if not found:
         return None
-    _moments, moments_s, reused, pages, pages_s = found[-1]
-    used = float(moments_s) + float(pages_s)
+    _moments, moments_s, reused, pages, pages_s, overlap_s = found[-1]
+    overlap = float(overlap_s or 0)
+    used = float(moments_s) + float(pages_s) - overlap
     return {"moments_s": float(moments_s), "pages": int(pages), "pages_s": float(pages_s),
-            "other_s": max(wall_s - used, 0.0), "reused": int(reused or 0)}  # fmt: skip
+            "overlap_s": overlap, "other_s": max(wall_s - used, 0.0),
+            "reused": int(reused or 0)}  # fmt: skip
 
 
 def measure_sites(work: Path, sizes: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -329,15 +333,17 @@ def write_report(out: Path, facts: dict[str, Any], sites: dict[int, dict[str, An
     if phased:
         lines += _table(
             "Where the catalog build's wall time goes, from the plugin's closing log line: the "
-            "moments (loading, rendering, checking and storing previews and downloads, on every "
-            "core) happen before MkDocs writes the first page; MkDocs writes the pages in one "
-            "process; the rest is starting up, the file list and navigation, converting "
-            "hand-written pages, copying static files, and after the last page the sitemap, the "
-            "search index and publishing the previews and downloads.",
-            ["moments", "moments (all cores)", "pages (one process)", "the rest",
-             "plain material, whole build"],
+            "moments (loading, rendering, checking and storing previews and downloads, on the "
+            "worker processes) start first; MkDocs writes the pages in one process, each moment "
+            "page as soon as its moment is built, so the two overlap; the rest is starting up, "
+            "the file list and navigation, converting hand-written pages, copying static files, "
+            "and after the last page the sitemap, the search index, publishing the previews and "
+            "downloads and putting the staged site in place.",
+            ["moments", "moments (workers)", "pages (one process)", "of which overlapping",
+             "the rest", "plain material, whole build"],
             [[f"{size:,}", f"{p['moments_s']:.1f} s", f"{p['pages_s']:.1f} s ({p['pages']:,} pages)",
-              f"{p['other_s']:.1f} s", f"{sites[size]['plain']['wall_s']:.1f} s"]
+              f"{p.get('overlap_s', 0.0):.1f} s", f"{p['other_s']:.1f} s",
+              f"{sites[size]['plain']['wall_s']:.1f} s"]
              for size, p in phased.items()],
         )  # fmt: skip
     warm = {size: row for size, row in sorted(sites.items()) if "catalog_warm" in row}

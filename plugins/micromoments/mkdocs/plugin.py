@@ -26,6 +26,7 @@ config does not abort the rebuild) and shown on the affected moment's page.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -43,6 +44,7 @@ from mkdocs.utils.templates import TemplateContext
 from ..config import ConfigError, ProjectConfig, config_from_mapping
 from ..diagnostics import Diagnostic, Severity
 from ..diskcache import DiskBuildCache
+from ..write.atomic import new_staging, swap_in
 from . import layout
 from .collector import IdleCollector
 from .config import MicromomentsConfig
@@ -51,6 +53,7 @@ from .renderer import MemoryBytecodeCache, Renderer, template_env
 from .searchable import searchable
 from .site import load_site, project_root
 from .store import FileStore
+from .stream import SiteStream
 from .structure import CatalogSite, MomentView
 from .toc import page_toc
 from .watcher import use_native_events
@@ -89,11 +92,15 @@ class _Timings:
     reused: int = 0  # moments whose build came from the cache
 
     def summary(self, moments: int) -> str:
-        """The line a build ends with: where its time went."""
-        pages_s = self.last_page - self.first_page if self.first_page is not None else 0.0
+        """The line a build ends with: where its time went (the two phases may overlap)."""
+        first = self.first_page if self.first_page is not None else self.last_page
+        pages_s = self.last_page - first
+        built = self.started + self.moments_s
+        overlap = max(0.0, min(built, self.last_page) - max(self.started, first))
         reused = f" ({self.reused} reused from the build cache)" if self.reused else ""
+        both = f", {overlap:.1f} s of it while moments were being built" if overlap >= 0.05 else ""
         return (f"{moments} moments loaded, rendered and checked in {self.moments_s:.1f} s"
-                f"{reused}; {self.pages} pages written in {pages_s:.1f} s")  # fmt: skip
+                f"{reused}; {self.pages} pages written in {pages_s:.1f} s{both}")  # fmt: skip
 
 
 class _PageFile(File):
@@ -129,7 +136,15 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.compiled = MemoryBytecodeCache()
         self.collector = IdleCollector()
         self._page_views: dict[str, MomentView] = {}  # moment page uri to its data
+        self._page_moments: dict[str, str] = {}  # moment page uri to its moment id
         self.timings = _Timings()
+        # a one-off build builds its moments while MkDocs writes pages into a staging folder,
+        # which replaces the real site folder only when the whole build succeeded
+        self.stream: SiteStream | None = None
+        self.staging: tuple[MkDocsConfig, Path, Path] | None = None  # (config, staging, site)
+        self._hits = 0  # cache hits before this build
+        self._written: list[MomentView] = []  # moment pages written, their previews still held
+        self._reported = False  # this build's problems were reported
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is ``mkdocs serve``; start with empty caches.
@@ -155,17 +170,34 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.collector.stop()
 
     def on_build_error(self, *, error: Exception) -> None:
-        """A failed rebuild ends like a finished one: the paused collector runs again."""
+        """A failed build stops building moments and leaves the last good site as it was; a
+        failed rebuild ends like a finished one (the paused collector runs again)."""
+        if self.stream is not None:
+            self.stream.cancel()
+            self.stream = None
+        if self.staging is not None:
+            config, staging, site_dir = self.staging
+            config.site_dir = str(site_dir)
+            shutil.rmtree(staging, ignore_errors=True)
+            self.staging = None
         if self.is_serve:
             self.collector.build_ended()
 
+    @event_priority(100)  # before other plugins note where the site is written
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Validate the settings; register templates, CSS and JS."""
+        """Validate the settings; register templates, CSS and JS; stage a one-off build."""
         root = project_root(config.config_file_path)
         try:
             self.project = config_from_mapping(self.config.core_values(), root)
         except ConfigError as error:
             raise PluginError(str(error)) from None
+        if not self.is_serve and not self.is_dirty:
+            # MkDocs writes pages while moments are still being built, and a moment built late
+            # may have an error: the site goes to a staging folder until the build succeeded
+            site_dir = Path(config.site_dir)
+            staging = new_staging(site_dir)  # next to it: the swap at the end is two renames
+            self.staging = (config, staging, site_dir)
+            config.site_dir = str(staging)
         dirs = config.theme.dirs
         ours = str(TEMPLATES)
         if ours not in dirs:
@@ -189,13 +221,40 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             self.store = FileStore(folder / "site")
         cache = self._cache(folder / "builds.sqlite") if self.project.cache else None
         hits = cache.hits if cache is not None else 0
+        self._hits, self._reported, self._written = hits, False, []
+        if self.staging is not None:
+            project, store = self.project, self.store
+            self.stream = SiteStream(lambda loaded, moment: load_site(
+                project, cache=cache, store=store, on_loaded=loaded, on_moment=moment))  # fmt: skip
+            self.site = self.stream.loaded()  # moments follow while MkDocs writes pages
+            return
         # reused page data pays off across serve rebuilds; a one-off build would only hold memory
         views = self.view_cache if cache is not None and self.is_serve else None
         self.site = load_site(self.project, cache=cache, store=self.store, serve=self.is_serve,
                               view_cache=views)  # fmt: skip
         self.timings.moments_s = time.perf_counter() - self.timings.started
-        self.timings.reused = cache.hits - hits if cache is not None else 0
+        self._built(config)
+
+    def _built(self, config: MkDocsConfig) -> None:
+        """Every moment is built: count what the cache gave and report the problems (an error
+        raises, so the site is not published)."""
+        assert self.site is not None and self.project is not None
+        self._reported = True
+        cache = self.cache if self.project.cache else None
+        self.timings.reused = cache.hits - self._hits if cache is not None else 0
         self._report(self.site.diagnostics, strict=bool(config.strict))
+
+    def _finish_stream(self) -> None:
+        """Wait for the moments still being built; the site is then complete."""
+        if self.stream is None:
+            return
+        self.site = self.stream.finished()
+        self.timings.moments_s = self.stream.ended - self.timings.started
+        self.stream = None
+        self._page_views = {view.page: view for view in self.site.moments}
+        for view in self._written:  # pages written while moments were being built
+            view.let_go()
+        self._written = []
 
     def _cache(self, path: Path) -> DiskBuildCache:
         """The build cache: kept in memory across serve rebuilds, on disk between builds."""
@@ -213,7 +272,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         stamp = _templates_stamp(
             [TEMPLATES, *([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])]
         )
-        for page in all_pages(self.site):
+        streaming = self.stream.view if self.stream is not None else None
+        for page in all_pages(self.site, streaming):
             if page.fingerprint is not None:  # an edited template override changes every page
                 page = replace(page, fingerprint=page.fingerprint + stamp)
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -226,6 +286,9 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             self._add(files, file)
             self.pages[page.uri] = page
         self._page_views = {view.page: view for view in self.site.moments}
+        self._page_moments = {
+            layout.moment_page(m.id): m.id for m in self.site.build.catalog.ordered()
+        }
         for path, data in sorted(self.site.files.items()):
             self._add(files, File.generated(config, path, content=data))
         for path, source in ASSETS.items():
@@ -244,10 +307,25 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         """While serving, reuse the theme's compiled templates from the last rebuild."""
         if self.is_serve and env.bytecode_cache is None:
             env.bytecode_cache = self.compiled
+        if self.stream is not None:
+            # MkDocs writes pages in the order of its file list: the overview pages, which wait
+            # for every moment, go last so the moment pages are written while moments build
+            overview = [file for file in files.documentation_pages()
+                        if file.src_uri in self.pages and file.src_uri not in self._page_moments]  # fmt: skip
+            for file in overview:
+                files.remove(file)
+                files.append(file)
         return env
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Publish the stored previews and downloads; remember what each moment page showed."""
+    def _publish(self, *, config: MkDocsConfig) -> None:
+        """Publish the stored previews and downloads; remember what each moment page showed.
+
+        A one-off build reports the moments' problems here, once they are all built: an error
+        stops it before the staged site replaces the last good one.
+        """
+        self._finish_stream()
+        if not self._reported and self.site is not None:
+            self._built(config)
         if self.store is not None:
             # linked rather than registered as MkDocs files: tens of thousands of File objects
             # cost seconds per rebuild, and unchanged files need no work at all
@@ -261,6 +339,18 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             log.info(self.timings.summary(len(self.site.moments)))
         if self.is_serve:
             self.collector.build_ended()
+
+    @event_priority(-100)  # after every other plugin wrote into the site (the search index)
+    def _swap(self, *, config: MkDocsConfig) -> None:
+        """Put the staged site where MkDocs was asked to write it."""
+        if self.staging is None:
+            return
+        _config, staging, site_dir = self.staging
+        self.staging = None
+        config.site_dir = str(site_dir)
+        swap_in(staging, site_dir)
+
+    on_post_build = CombinedEvent(_publish, _swap)
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -285,6 +375,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is None or self.renderer is None or self.site is None:
             return context
+        if page.file.src_uri not in self._page_moments:
+            self._finish_stream()  # an overview page lists every moment
         content = self.renderer.render(generated.template, page, site=self.site,
                                        **generated.context())  # fmt: skip
         page.toc = page_toc(content)
@@ -309,8 +401,11 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.timings.last_page = time.perf_counter()
         if page.file.src_uri in self.pages:
             page.content = None
-            view = self._page_views.get(page.file.src_uri)
-            if view is not None and not self.is_serve:
+            moment_id = self._page_moments.get(page.file.src_uri)
+            if self.stream is not None and moment_id is not None:
+                # the build still needs the previews (catalog.json, the build cache): later
+                self._written.append(self.stream.view(moment_id))
+            elif (view := self._page_views.get(page.file.src_uri)) and not self.is_serve:
                 view.let_go()  # a one-off build writes each moment page once
         return output
 

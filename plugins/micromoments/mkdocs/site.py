@@ -72,6 +72,7 @@ def load_site(
 
         def loaded(build: CatalogBuild) -> None:
             holder.append(_arranged(build, views))
+            holder[0].store = store
             if on_loaded is not None:
                 on_loaded(holder[0])
 
@@ -108,7 +109,6 @@ def load_site(
     site = holder[0]
     site.build = build
     site.diagnostics = build.report.sorted()
-    site.store = store
     store.prune()
     return site
 

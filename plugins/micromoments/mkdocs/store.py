@@ -34,14 +34,22 @@ class FileStore:
         """Store a file (written only when its content differs from what is there)."""
         target = self.file(site_path)
         try:
+            exists = True
             unchanged = target.stat().st_size == len(data) and target.read_bytes() == data
         except OSError:
-            unchanged = False
+            exists = unchanged = False
         if not unchanged:
             if target.parent not in self._folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self._folders.add(target.parent)
-            target.write_bytes(data)
+            if exists:
+                # a new file, not the old one rewritten: a published site links the old one,
+                # and it must not change if this build fails
+                fresh = target.with_name(f".{target.name}.new")
+                fresh.write_bytes(data)
+                os.replace(fresh, target)
+            else:
+                target.write_bytes(data)
             self.written.add(site_path)
         self._record(site_path)
 

@@ -17,18 +17,24 @@ from pathlib import Path
 @contextmanager
 def staged_folder(target: Path) -> Iterator[Path]:
     """Yield an empty folder to write into; on success it replaces ``target``."""
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.staging-{os.getpid()}")
-    for stale in target.parent.glob(f".{target.name}.staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    staging.mkdir()
+    staging = new_staging(target)
     try:
         yield staging
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     swap_in(staging, target)
+
+
+def new_staging(target: Path) -> Path:
+    """An empty folder next to ``target`` to build its next version in (stale ones removed)."""
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.staging-{os.getpid()}")
+    for stale in target.parent.glob(f".{target.name}.staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    staging.mkdir()
+    return staging
 
 
 def swap_in(staging: Path, target: Path) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .. import layout
 from ..structure import CatalogSite, MomentView
 from . import catalog, downloads, journey, moment, portfolio, quality, tones, tracking
 
@@ -92,9 +93,12 @@ def _overview_fingerprint(site: CatalogSite) -> str:
     return digest.hexdigest()
 
 
-def overview_pages(site: CatalogSite) -> list[GeneratedPage]:
-    """The pages meant for the nav: catalog, journey map, tracking plan, tones, ..."""
-    shown = _overview_fingerprint(site)
+def overview_pages(site: CatalogSite, *, fingerprints: bool = True) -> list[GeneratedPage]:
+    """The pages meant for the nav: catalog, journey map, tracking plan, tones, ...
+
+    Without ``fingerprints`` (the moments are still being built), they are always written.
+    """
+    shown = _overview_fingerprint(site) if fingerprints else None
     pages = [
         GeneratedPage(catalog.URI, catalog.TITLE, catalog.TEMPLATE,
                       lambda: catalog.context(site), hide=("toc",), extra=_UNSEARCHED),
@@ -116,22 +120,33 @@ def overview_pages(site: CatalogSite) -> list[GeneratedPage]:
     return pages
 
 
-def moment_pages(site: CatalogSite) -> list[GeneratedPage]:
-    """One page per moment, out of the nav (overview pages link to them)."""
+def moment_pages(
+    site: CatalogSite, view_of: Callable[[str], MomentView] | None = None
+) -> list[GeneratedPage]:
+    """One page per moment, out of the nav (overview pages link to them).
+
+    With ``view_of``, the moments may still be being built: each page asks for its moment's
+    view only when it is rendered, and has no fingerprint (it is always written). Without it,
+    every view is in ``site.moments``.
+    """
+    views = {view.id: view for view in site.moments}
+    get = view_of or views.__getitem__
     pages = []
-    for view in site.moments:
+    for item in site.build.catalog.ordered():
+        spec = item.spec
+        view = views.get(item.id)
         pages.append(
             GeneratedPage(
-                view.page,
-                view.title,
+                layout.moment_page(item.id),
+                item.title,
                 moment.TEMPLATE,
-                # bind the loop variable now, not when the page is rendered
-                (lambda v=view: moment.context(site, v)),  # type: ignore[misc]
+                # bind the moment id now, not when the page is rendered
+                (lambda mid=item.id: moment.context(site, get(mid))),  # type: ignore[misc]
                 in_nav=False,
                 hide=("navigation",),
-                tags=tuple(view.tags),
-                description=view.summary,
-                fingerprint=_fingerprint(site, view),
+                tags=tuple(spec.tags) if spec else (),
+                description=item.summary_in(item.default_locale),
+                fingerprint=_fingerprint(site, view) if view_of is None and view else None,
             )
         )
     return pages
@@ -152,6 +167,8 @@ def _checks_and_results(view: MomentView) -> bytes:
     return "\n".join(parts).encode()
 
 
-def all_pages(site: CatalogSite) -> list[GeneratedPage]:
-    """Every generated page."""
-    return overview_pages(site) + moment_pages(site)
+def all_pages(
+    site: CatalogSite, view_of: Callable[[str], MomentView] | None = None
+) -> list[GeneratedPage]:
+    """Every generated page (see :func:`moment_pages` for ``view_of``)."""
+    return overview_pages(site, fingerprints=view_of is None) + moment_pages(site, view_of)

@@ -1,0 +1,124 @@
+"""A one-off `mkdocs build` writes moment pages while later moments are still being built.
+
+The site goes to a staging folder and replaces the real one only when the whole build
+succeeded; the overview pages, which list every moment, are written last.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from micromoments.mkdocs.renderer import Renderer
+from test_site_build import build_site, copy_project, edit, snapshot
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def _search_docs(site: Path) -> list[str]:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return sorted(json.dumps(doc, sort_keys=True) for doc in index["docs"])
+
+
+def _sitemap(site: Path) -> list[str]:
+    return sorted(re.findall(r"<loc>(.*?)</loc>", (site / "sitemap.xml").read_text("utf-8")))
+
+
+def test_a_streamed_build_writes_the_same_site_as_one_that_builds_every_moment_first(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    build_site(project, tmp_path / "streamed")
+    # `--dirty` builds every moment before MkDocs writes the first page (as serve does)
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "first"),
+                         strict=False)  # MkDocs warns about any dirty build  # fmt: skip
+    config.plugins.on_startup(command="build", dirty=True)
+    try:
+        build(config, dirty=True)
+    finally:
+        config.plugins.on_shutdown()
+    streamed, first = snapshot(tmp_path / "streamed"), snapshot(tmp_path / "first")
+    # the search index and the sitemap list pages in file order: overview pages come last
+    assert _search_docs(tmp_path / "streamed") == _search_docs(tmp_path / "first")
+    assert _sitemap(tmp_path / "streamed") == _sitemap(tmp_path / "first")
+    for ordered in ("search/search_index.json", "sitemap.xml", "sitemap.xml.gz"):
+        assert streamed.pop(ordered) != first.pop(ordered)
+    assert len(streamed) > 100 and streamed == first
+
+
+def test_the_site_folder_is_replaced_only_at_the_end_and_the_config_points_at_it_again(
+    project: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "stale.html").write_text("from an older build", encoding="utf-8")
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="build", dirty=False)
+    seen: list[str] = []
+    real = Renderer.render
+
+    def watching(self: Renderer, *args: Any, **kwargs: Any) -> str:
+        seen.append(config.site_dir)
+        assert (site / "stale.html").is_file()  # the old site stays while pages are written
+        return real(self, *args, **kwargs)
+
+    Renderer.render = watching  # type: ignore[method-assign]
+    try:
+        build(config)  # what `mkdocs gh-deploy` runs before it publishes config.site_dir
+    finally:
+        Renderer.render = real  # type: ignore[method-assign]
+        config.plugins.on_shutdown()
+    assert seen and all(Path(s).name.startswith(".site.staging-") for s in seen)
+    assert all(Path(s).parent == site.parent for s in seen)
+    assert Path(config.site_dir) == site
+    assert not (site / "stale.html").exists() and (site / "catalog" / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
+
+
+def _break_a_page_template(project: Path) -> tuple[type[Exception], str]:
+    override = project / "overrides" / "micromoments" / "moment.html"
+    override.parent.mkdir(parents=True)
+    override.write_text("{{ no_such_helper() }}\n", encoding="utf-8")
+    edit(project / "mkdocs.yml", lambda t: t.replace("  name: material\n",
+                                                     "  name: material\n  custom_dir: overrides\n"))  # fmt: skip
+    return Exception, "no_such_helper"
+
+
+def _break_the_last_moment(project: Path) -> tuple[type[Exception], str]:
+    """An error found only after the pages of the moments before it were written."""
+    last = sorted((project / "moments").rglob("*.md"))[-1]
+    edit(last, lambda t: t.replace("\nphase: ", "\nphase: nowhere-", 1))
+    return Abort, "Aborted with a BuildError"
+
+
+@pytest.mark.parametrize("damage", [_break_a_page_template, _break_the_last_moment])
+def test_a_failed_build_stops_the_moments_and_leaves_the_last_good_site(
+    project: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    damage: Callable[[Path], tuple[type[Exception], str]],
+) -> None:
+    site = tmp_path / "site"
+    build_site(project, site)
+    before = snapshot(site)
+    raised, message = damage(project)
+    threads = threading.active_count()
+    with caplog.at_level(logging.ERROR), pytest.raises(raised, match=message):
+        build_site(project, site)
+    assert threading.active_count() == threads  # the build thread ended with the build
+    if raised is Abort:  # reported on its own, not as the failure of some page
+        assert "MM110" in caplog.text and "Error building page" not in caplog.text
+    assert snapshot(site) == before  # its hard-linked previews and downloads too
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
