@@ -31,7 +31,7 @@ from .render.fill import SCENARIOS, Filler
 from .render.moment import render_moment
 from .render.outputs import Rendition
 from .results.data import Results, load_results
-from .write.artifacts import catalog_json, moment_artifacts
+from .write.artifacts import catalog_json, index_text, moment_artifacts
 from .write.zips import deterministic_zip, merge_zips
 
 CATALOG_ZIP = "micromoments-modules.zip"
@@ -223,11 +223,14 @@ def build_catalog(
     fresh = iter(pmap(_build_one, todo, state=state, jobs=config.jobs))
     for index, moment in enumerate(ordered, start=1):
         built = found.get(moment.id) or next(fresh)
+        built.moment = moment
         if moment.id not in found:
             built.suppressed[:0] = silenced.get(moment.id, [])
             if cache is not None:
+                # encoded now, as the cache may store the build right away; catalog.json and
+                # later builds that reuse this one take the text as it is
+                built.index_text = index_text(moment, built)
                 cache.put(result.keys[moment.id], built)
-        built.moment = moment
         result.moments[moment.id] = built
         report.extend(built.diagnostics)
         report.extend(built.suppressed)
@@ -245,7 +248,7 @@ def build_catalog(
         result.artifacts = {"catalog.json": catalog_json(result, remember=cache is not None)}
     elif package_files:
         result.artifacts = package(result)
-    if cache is not None:  # after catalog_json, so the builds carry their index entries
+    if cache is not None:
         cache.keep_only(set(result.keys.values()))
     return result
 

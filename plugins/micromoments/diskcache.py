@@ -26,7 +26,7 @@ import hashlib
 import logging
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -81,39 +81,45 @@ class DiskBuildCache(BuildCache):
         self.path = path
         self.stamp = stamp
         self.keep_sources = keep_sources
-        self._fresh: set[str] = set()  # keys built in this process, not yet written
+        self._unsaved: Exception | None = None  # why this build's entries cannot be saved
         self._db: sqlite3.Connection | None = None  # open from the first read to the save
         self.loaded: LoadCache = StoredLoads(self)
 
     def put(self, key: str, built: MomentBuild) -> None:
-        """Remember a fresh build (written to the file by :meth:`keep_only`)."""
+        """Remember a fresh build and write it into the file's open transaction.
+
+        Written as it arrives rather than when the build ends: the site lets go of a moment's
+        previews once its page is written, which may be long before the last moment is built.
+        :meth:`keep_only` commits; a build that fails before then keeps none of it.
+        """
         super().put(key, built)
-        self._fresh.add(key)
+        light = copy.copy(built)
+        light.release()  # a build that was not streamed still holds its files
+        light.moment = None  # type: ignore[assignment]  # attached again when read
+        light.changed = []  # what this build rewrote says nothing about a later one
+        stamp = self.stamp(light)
+        if stamp is None or self._unsaved is not None:
+            return
+        try:
+            data = pack((stamp, light))
+            self._connect().execute("INSERT OR REPLACE INTO builds VALUES (?, ?)", (key, data))
+        except (sqlite3.Error, OSError) as error:  # reported when the build is saved
+            self._unsaved = error
 
     def keep_only(self, keys: set[str]) -> None:
-        """Forget every build not in ``keys``, here and in the file; store the fresh ones."""
+        """Forget every build not in ``keys``, here and in the file, and save the file."""
         super().keep_only(keys)
-        fresh = sorted(self._fresh & keys)
-        self._fresh.clear()
-
-        def rows() -> Iterator[tuple[str, bytes]]:  # one at a time: no second copy of them all
-            for key in fresh:
-                light = copy.copy(self.entries[key])
-                light.release()  # a build that was not streamed still holds its files
-                light.moment = None  # type: ignore[assignment]  # attached again when read
-                stamp = self.stamp(light)
-                if stamp is not None:
-                    yield key, pack((stamp, light))
-
         try:
+            if self._unsaved is not None:
+                raise self._unsaved
             db = self._connect()
-            with db:  # one transaction
-                db.executemany("INSERT OR REPLACE INTO builds VALUES (?, ?)", rows())
+            with db:  # commits what put() and the loader wrote, in one transaction
                 _keep_only(db, "builds", keys)
                 _keep_only(db, "loads", set(self.loaded))  # the specs this build loaded
         except (sqlite3.Error, OSError) as error:  # a read-only or full disk costs speed only
             log.warning(f"micromoments: could not save the build cache {self.path}: {error}")
         finally:
+            self._unsaved = None
             self.close()
 
     def close(self) -> None:

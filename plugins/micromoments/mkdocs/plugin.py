@@ -26,7 +26,6 @@ config does not abort the rebuild) and shown on the affected moment's page.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -44,7 +43,6 @@ from mkdocs.utils.templates import TemplateContext
 from ..config import ConfigError, ProjectConfig, config_from_mapping
 from ..diagnostics import Diagnostic, Severity
 from ..diskcache import DiskBuildCache
-from ..write.atomic import new_staging, swap_in
 from . import layout
 from .collector import IdleCollector
 from .config import MicromomentsConfig
@@ -52,6 +50,7 @@ from .pages import GeneratedPage, all_pages
 from .renderer import MemoryBytecodeCache, Renderer, template_env
 from .searchable import searchable
 from .site import load_site, project_root
+from .staging import StagedSite
 from .store import FileStore
 from .stream import SiteStream
 from .structure import CatalogSite, MomentView
@@ -141,9 +140,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         # a one-off build builds its moments while MkDocs writes pages into a staging folder,
         # which replaces the real site folder only when the whole build succeeded
         self.stream: SiteStream | None = None
-        self.staging: tuple[MkDocsConfig, Path, Path] | None = None  # (config, staging, site)
+        self.staging: StagedSite | None = None
         self._hits = 0  # cache hits before this build
-        self._written: list[MomentView] = []  # moment pages written, their previews still held
         self._reported = False  # this build's problems were reported
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -176,9 +174,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             self.stream.cancel()
             self.stream = None
         if self.staging is not None:
-            config, staging, site_dir = self.staging
-            config.site_dir = str(site_dir)
-            shutil.rmtree(staging, ignore_errors=True)
+            self.staging.discard()
             self.staging = None
         if self.is_serve:
             self.collector.build_ended()
@@ -194,10 +190,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         if not self.is_serve and not self.is_dirty:
             # MkDocs writes pages while moments are still being built, and a moment built late
             # may have an error: the site goes to a staging folder until the build succeeded
-            site_dir = Path(config.site_dir)
-            staging = new_staging(site_dir)  # next to it: the swap at the end is two renames
-            self.staging = (config, staging, site_dir)
-            config.site_dir = str(staging)
+            self.staging = StagedSite(config)
         dirs = config.theme.dirs
         ours = str(TEMPLATES)
         if ours not in dirs:
@@ -221,7 +214,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             self.store = FileStore(folder / "site")
         cache = self._cache(folder / "builds.sqlite") if self.project.cache else None
         hits = cache.hits if cache is not None else 0
-        self._hits, self._reported, self._written = hits, False, []
+        self._hits, self._reported = hits, False
         if self.staging is not None:
             project, store = self.project, self.store
             self.stream = SiteStream(lambda loaded, moment: load_site(
@@ -252,9 +245,6 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.timings.moments_s = self.stream.ended - self.timings.started
         self.stream = None
         self._page_views = {view.page: view for view in self.site.moments}
-        for view in self._written:  # pages written while moments were being built
-            view.let_go()
-        self._written = []
 
     def _cache(self, path: Path) -> DiskBuildCache:
         """The build cache: kept in memory across serve rebuilds, on disk between builds."""
@@ -343,12 +333,9 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
     @event_priority(-100)  # after every other plugin wrote into the site (the search index)
     def _swap(self, *, config: MkDocsConfig) -> None:
         """Put the staged site where MkDocs was asked to write it."""
-        if self.staging is None:
-            return
-        _config, staging, site_dir = self.staging
-        self.staging = None
-        config.site_dir = str(site_dir)
-        swap_in(staging, site_dir)
+        if self.staging is not None:
+            self.staging.publish()
+            self.staging = None
 
     on_post_build = CombinedEvent(_publish, _swap)
 
@@ -401,11 +388,11 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.timings.last_page = time.perf_counter()
         if page.file.src_uri in self.pages:
             page.content = None
+            view = self._page_views.get(page.file.src_uri)
             moment_id = self._page_moments.get(page.file.src_uri)
-            if self.stream is not None and moment_id is not None:
-                # the build still needs the previews (catalog.json, the build cache): later
-                self._written.append(self.stream.view(moment_id))
-            elif (view := self._page_views.get(page.file.src_uri)) and not self.is_serve:
+            if view is None and self.stream is not None and moment_id is not None:
+                view = self.stream.view(moment_id)
+            if view is not None and not self.is_serve:
                 view.let_go()  # a one-off build writes each moment page once
         return output
 

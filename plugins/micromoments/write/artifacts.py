@@ -214,7 +214,7 @@ def catalog_json(result: CatalogBuild, *, remember: bool = False) -> bytes:
     entries = []
     for moment in result.catalog.ordered():
         built = result.moments.get(moment.id)
-        text = (built and built.index_text) or _index_text(moment, built)
+        text = (built and built.index_text) or index_text(moment, built)
         if remember and built is not None:
             built.index_text = text
         entries.append(text)
@@ -223,7 +223,7 @@ def catalog_json(result: CatalogBuild, *, remember: bool = False) -> bytes:
     return f'{{\n  "dialect": {dialect},\n  "moments": {listing}\n}}\n'.encode()
 
 
-def _index_text(moment: Moment, built: MomentBuild | None) -> str:
+def index_text(moment: Moment, built: MomentBuild | None) -> str:
     """One moment's entry in catalog.json, indented to its place in the list."""
     spec = moment.spec
     diagnostics = built.diagnostics if built else []
