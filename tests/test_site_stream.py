@@ -6,6 +6,7 @@ succeeded; the overview pages, which list every moment, are written last.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import re
@@ -68,9 +69,11 @@ def test_the_site_folder_is_replaced_only_at_the_end_and_the_config_points_at_it
     config.plugins.on_startup(command="build", dirty=False)
     seen: list[str] = []
     real = Renderer.render
+    thresholds = gc.get_threshold()
 
     def watching(self: Renderer, *args: Any, **kwargs: Any) -> str:
         seen.append(config.site_dir)
+        assert gc.get_threshold()[2] > thresholds[2]  # no full collections during the build
         assert (site / "stale.html").is_file()  # the old site stays while pages are written
         return real(self, *args, **kwargs)
 
@@ -83,6 +86,7 @@ def test_the_site_folder_is_replaced_only_at_the_end_and_the_config_points_at_it
     assert seen and all(Path(s).name.startswith(".site.staging-") for s in seen)
     assert all(Path(s).parent == site.parent for s in seen)
     assert Path(config.site_dir) == site
+    assert gc.get_threshold() == thresholds
     assert not (site / "stale.html").exists() and (site / "catalog" / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
 
@@ -123,10 +127,11 @@ def test_a_failed_build_stops_the_moments_and_leaves_the_last_good_site(
     build_site(project, site)
     before = snapshot(site)
     raised, message, logged = damage(project)
-    threads = threading.active_count()
+    threads, thresholds = threading.active_count(), gc.get_threshold()
     with caplog.at_level(logging.WARNING), pytest.raises(raised, match=message):
         build_site(project, site)
     assert threading.active_count() == threads  # the build thread ended with the build
+    assert gc.get_threshold() == thresholds  # full collections are back
     assert logged in caplog.text
     if raised is Abort:  # reported on its own, not as the failure of some page
         assert "Error building page" not in caplog.text

@@ -44,7 +44,7 @@ from ..config import ConfigError, ProjectConfig, config_from_mapping
 from ..diagnostics import Diagnostic, Severity
 from ..diskcache import DiskBuildCache
 from . import layout
-from .collector import IdleCollector
+from .collector import IdleCollector, YoungOnly
 from .config import MicromomentsConfig
 from .pages import GeneratedPage, all_pages
 from .renderer import MemoryBytecodeCache, Renderer, template_env
@@ -140,6 +140,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         # a one-off build builds its moments while MkDocs writes pages into a staging folder,
         # which replaces the real site folder only when the whole build succeeded
         self.stream: SiteStream | None = None
+        self.young_only = YoungOnly()
         self.staging: StagedSite | None = None
         self._hits = 0  # cache hits before this build
         self._reported = False  # this build's problems were reported
@@ -166,6 +167,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         """Forget serve mode, so a later build in the same process fails on errors again."""
         self.is_serve = False
         self.collector.stop()
+        self.young_only.stop()
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build stops building moments and leaves the last good site as it was; a
@@ -176,6 +178,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         if self.staging is not None:
             self.staging.discard()
             self.staging = None
+        self.young_only.stop()
         if self.is_serve:
             self.collector.build_ended()
 
@@ -191,6 +194,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             # MkDocs writes pages while moments are still being built, and a moment built late
             # may have an error: the site goes to a staging folder until the build succeeded
             self.staging = StagedSite(config)
+            log.info(f"micromoments: pages go to {self.staging.folder.name} first; it replaces "
+                     f"{self.staging.site_dir.name}/ once the build succeeded")  # fmt: skip
         dirs = config.theme.dirs
         ours = str(TEMPLATES)
         if ours not in dirs:
@@ -216,6 +221,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         hits = cache.hits if cache is not None else 0
         self._hits, self._reported = hits, False
         if self.staging is not None:
+            self.young_only.start()
             project, store = self.project, self.store
             self.stream = SiteStream(lambda loaded, moment: load_site(
                 project, cache=cache, store=store, on_loaded=loaded, on_moment=moment))  # fmt: skip
@@ -336,6 +342,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         if self.staging is not None:
             self.staging.publish()
             self.staging = None
+        self.young_only.stop()
 
     on_post_build = CombinedEvent(_publish, _swap)
 
