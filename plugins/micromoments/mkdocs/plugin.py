@@ -5,17 +5,25 @@ Event by event:
 * ``on_startup``: defining it keeps this instance alive across ``mkdocs serve`` rebuilds, so the
   content-hash cache of moment builds survives and only edited moments are rendered again.
 * ``on_config``: validates the settings, puts the plugin's templates right after the user's
-  ``custom_dir`` (user overrides win), adds the plugin's CSS and JS.
-* ``on_pre_build``: builds the catalog. MkDocs empties ``site_dir`` *after* this event, so
-  failing here (errors, or warnings under ``--strict``) leaves the last good site untouched.
-* ``on_files``: adds the generated pages (virtual files, never written into docs/), previews,
-  email images, downloads and event schemas.
+  ``custom_dir`` (user overrides win), adds the plugin's CSS and JS. A one-off ``mkdocs build``
+  is pointed at a staging folder next to ``site_dir`` (see :mod:`.staging`).
+* ``on_pre_build``: a one-off build starts building the site in a thread (see :mod:`.stream`)
+  and goes on once the specs are read; the moments follow while MkDocs writes pages.
+  ``mkdocs serve`` and ``--dirty`` builds build every moment here, before MkDocs empties
+  ``site_dir``, so failing here leaves the last good site untouched.
+* ``on_files``: adds the generated pages (virtual files, never written into docs/) and event
+  schemas; previews, email images and downloads are published from the file store at the end.
+* ``on_env``: while serving, lends the theme environment a bytecode cache kept across rebuilds;
+  in a one-off build, moves the overview pages to the end of the file list.
 * ``on_page_context``: renders each generated page from its template just before MkDocs writes
-  it and sets its table of contents; the search plugin indexes a slimmed copy (see
-  :mod:`.searchable`); ``on_post_page`` lets the HTML go again.
-* ``on_env``: while serving, lends the theme environment a bytecode cache kept across rebuilds.
-* ``on_pre_build``/``on_post_build``/``on_build_error`` while serving: Python's garbage
-  collector waits until a rebuild is over (see :mod:`.collector`).
+  it (a moment page waits for its moment, an overview page for all of them) and sets its table
+  of contents; the search plugin indexes a slimmed copy (see :mod:`.searchable`);
+  ``on_post_page`` lets the HTML go again.
+* ``on_post_build``: reports the moments' problems (errors raise), publishes the stored files,
+  and, after every other plugin, puts a staged site in place.
+* ``on_build_error``: stops the moments still being built and discards the staged site.
+* Garbage collection: while serving, Python's collector waits until a rebuild is over; a
+  one-off build runs no full collections until it is over (see :mod:`.collector`).
 * ``on_serve``: watches the moments, email templates, results and the custom_dir, with the
   operating system's file events rather than MkDocs' polling (see :mod:`.watcher`).
 
@@ -209,7 +217,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Build the catalog; stop before MkDocs touches site_dir when it cannot be published."""
+        """Build the catalog (in a one-off build: start building it); serve and ``--dirty``
+        builds stop here, before MkDocs touches site_dir, when it cannot be published."""
         assert self.project is not None
         self.timings = _Timings(started=time.perf_counter())
         if self.is_serve:
