@@ -26,6 +26,16 @@ def built(project: Path, site: Path, caplog: pytest.LogCaptureFixture) -> tuple[
     return int(moments), int(reused or 0)
 
 
+def cold_build(
+    project: Path, changed: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> dict[str, str]:
+    """The site of a fresh copy of the example with ``project``'s version of ``changed``."""
+    cold = copy_project(tmp_path / "cold-project")
+    (cold / changed).write_bytes((project / changed).read_bytes())
+    built(cold, tmp_path / "cold", caplog)
+    return snapshot(tmp_path / "cold")
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
@@ -49,10 +59,7 @@ def test_an_edited_moment_is_built_again_and_the_site_matches_a_cold_build(
     moments, _ = built(project, tmp_path / "warm-up", caplog)
     edit(project / ORDER, lambda text: text.replace("Tak for", "Mange tak for", 1))
     assert built(project, tmp_path / "warm", caplog) == (moments, moments - 1)
-    cold = copy_project(tmp_path / "cold-project")
-    (cold / ORDER).write_bytes((project / ORDER).read_bytes())
-    built(cold, tmp_path / "cold", caplog)
-    assert snapshot(tmp_path / "warm") == snapshot(tmp_path / "cold")
+    assert snapshot(tmp_path / "warm") == cold_build(project, ORDER, tmp_path, caplog)
 
 
 def test_a_moment_whose_stored_files_changed_is_built_again(
@@ -156,10 +163,7 @@ def test_a_brand_edit_builds_every_moment_again_from_specs_read_back(
     assert built(project, tmp_path / "two", caplog) == (moments, 0)
     assert calls == []  # the example is small enough to load in this process: none was loaded
     monkeypatch.undo()
-    cold = copy_project(tmp_path / "cold-project")
-    (cold / brand).write_bytes((project / brand).read_bytes())
-    built(cold, tmp_path / "cold", caplog)
-    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "cold")
+    assert snapshot(tmp_path / "two") == cold_build(project, brand, tmp_path, caplog)
 
 
 def test_a_cache_that_cannot_be_written_costs_speed_not_the_build(

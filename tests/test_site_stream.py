@@ -137,3 +137,16 @@ def test_a_failed_build_stops_the_moments_and_leaves_the_last_good_site(
         assert "Error building page" not in caplog.text
     assert snapshot(site) == before  # its hard-linked previews and downloads too
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
+
+
+def test_a_site_folder_whose_staging_folder_cannot_be_made_is_a_clear_error(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the site folder's parent should be", encoding="utf-8")
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort, match="BuildError"):
+        build_site(project, blocker / "site")
+    assert "cannot make a staging folder next to" in caplog.text
+    assert f"check that {blocker} is a folder you can write to" in caplog.text
+    assert "Traceback" not in caplog.text
+    assert blocker.read_text(encoding="utf-8").startswith("a file")

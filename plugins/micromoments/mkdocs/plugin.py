@@ -151,7 +151,6 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.young_only = YoungOnly()
         self.staging: StagedSite | None = None
         self._hits = 0  # cache hits before this build
-        self._reported = False  # this build's problems were reported
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is ``mkdocs serve``; start with empty caches.
@@ -201,7 +200,14 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         if not self.is_serve and not self.is_dirty:
             # MkDocs writes pages while moments are still being built, and a moment built late
             # may have an error: the site goes to a staging folder until the build succeeded
-            self.staging = StagedSite(config)
+            try:
+                self.staging = StagedSite(config)
+            except OSError as error:
+                raise PluginError(
+                    f"micromoments cannot make a staging folder next to {config.site_dir}: "
+                    f"{error.strerror or error}; check that {Path(config.site_dir).parent} is a "
+                    "folder you can write to"
+                ) from None
             log.info(f"micromoments: pages go to {self.staging.folder.name} first; it replaces "
                      f"{self.staging.site_dir.name}/ once the build succeeded")  # fmt: skip
         dirs = config.theme.dirs
@@ -228,7 +234,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             self.store = FileStore(folder / "site")
         cache = self._cache(folder / "builds.sqlite") if self.project.cache else None
         hits = cache.hits if cache is not None else 0
-        self._hits, self._reported = hits, False
+        self._hits = hits
         if self.staging is not None:
             self.young_only.start()
             project, store = self.project, self.store
@@ -247,7 +253,6 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         """Every moment is built: count what the cache gave and report the problems (an error
         raises, so the site is not published)."""
         assert self.site is not None and self.project is not None
-        self._reported = True
         cache = self.cache if self.project.cache else None
         self.timings.reused = cache.hits - self._hits if cache is not None else 0
         self._report(self.site.diagnostics, strict=bool(config.strict))
@@ -328,8 +333,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         A one-off build reports the moments' problems here, once they are all built: an error
         stops it before the staged site replaces the last good one.
         """
-        self._finish_stream()
-        if not self._reported and self.site is not None:
+        if self.staging is not None and self.site is not None:  # not reported in on_pre_build
+            self._finish_stream()
             self._built(config)
         if self.store is not None:
             # linked rather than registered as MkDocs files: tens of thousands of File objects
