@@ -15,7 +15,17 @@ from micromoments.load.loader import Catalog, load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Chromium puts a sandboxed iframe (our previews) into its own renderer process, and under load
+# Playwright now and then never attached to that process: the preview frame did not show up at
+# all, even after the iframe was navigated again. In-process, the frame is the page's own, and
+# Blink enforces the sandbox (opaque origin, no scripts) the same way.
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-features=IsolateSandboxedIframes",
+]
 
 
 @pytest.fixture(scope="session")

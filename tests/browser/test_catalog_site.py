@@ -39,10 +39,9 @@ def email_frame(page: Page) -> Frame:
     """The email preview's frame, loaded."""
     locator = page.locator(EMAIL_FRAME)
     locator.wait_for(state="attached")
-    # A sandboxed preview has an opaque origin, so chromium may load each document into a
+    # Switching a preview sets the iframe's src, and chromium may load the new document into a
     # new frame: look for it among the page's frames, not only behind the iframe's handle.
-    start = time.monotonic()
-    deadline, retry_at = start + 40, start + 10
+    deadline = time.monotonic() + 30
     while True:
         wanted = (locator.get_attribute("src") or "").rsplit("/", 1)[-1]
         handle = locator.element_handle()
@@ -52,13 +51,6 @@ def email_frame(page: Page) -> Frame:
                      None)  # fmt: skip
         if frame is not None:
             break
-        if time.monotonic() > retry_at:
-            # Seen on a busy machine: the iframe's src is right, but Playwright lists no frame
-            # for it at all (it lost track of the sandboxed frame's navigation). Setting the
-            # same src again navigates it anew, which Playwright then follows; once was not
-            # always enough while other tests kept both cores busy.
-            locator.evaluate("f => f.setAttribute('src', f.getAttribute('src'))")
-            retry_at = time.monotonic() + 10
         assert time.monotonic() < deadline, (
             f"the email preview frame never showed {wanted!r}; frames: "
             f"{[f.url for f in page.frames]}"
