@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from typing import IO
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold; no build dates in artifacts
+# zlib's default: on the example's modules level 9 saved 0.6 % of the size and took 37 % longer
+_LEVEL = 6
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
@@ -23,7 +25,7 @@ def _entry(name: str) -> zipfile.ZipInfo:
 def deterministic_zip(files: Mapping[str, bytes]) -> bytes:
     """A zip of ``files`` (archive name to content) that depends only on its input."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=_LEVEL) as zf:
         for name in sorted(files):
             zf.writestr(_entry(name), files[name])
     return buffer.getvalue()
@@ -48,7 +50,7 @@ class ZipMerger:
 
     def add(self, name: str, data: bytes) -> None:
         """Append one file, compressed."""
-        self.out.writestr(_entry(name), data, compresslevel=9)
+        self.out.writestr(_entry(name), data, compresslevel=_LEVEL)
 
     def _copy(self, data: bytes, info: zipfile.ZipInfo) -> None:
         start = info.header_offset
