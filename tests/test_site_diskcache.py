@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+from mkdocs.exceptions import Abort
 
 from micromoments import diskcache
 from test_site_build import ORDER, build_site, copy_project, edit, snapshot
@@ -15,11 +17,13 @@ REUSED = re.compile(r"(\d+) moments loaded, rendered and checked in [\d.]+ s"
                     r"(?: \((\d+) reused from the build cache\))?")  # fmt: skip
 
 
-def built(project: Path, site: Path, caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
+def built(
+    project: Path, site: Path, caplog: pytest.LogCaptureFixture, *, strict: bool = True
+) -> tuple[int, int]:
     """Build with mkdocs; (moments, of which reused from the cache) from the closing log line."""
     caplog.clear()
     with caplog.at_level(logging.INFO):
-        build_site(project, site)
+        build_site(project, site, strict=strict)
     found = REUSED.findall(caplog.text)
     assert found, caplog.text[-2000:]
     moments, reused = found[-1]
@@ -171,11 +175,31 @@ def test_a_cache_that_cannot_be_written_costs_speed_not_the_build(
 ) -> None:
     cache = project / ".cache" / "micromoments" / "builds.sqlite"
     cache.mkdir(parents=True)  # a folder where the file should be: SQLite cannot open it
-    moments, _ = built(project, tmp_path / "one", caplog)
-    assert f"could not save the build cache {cache}" in caplog.text
+    moments, _ = built(project, tmp_path / "one", caplog, strict=False)
+    warned = [r for r in caplog.records if "could not save the build cache" in r.getMessage()]
+    assert [(r.name, r.levelname) for r in warned] == [("mkdocs.plugins.micromoments", "WARNING")]
+    assert str(cache) in warned[0].getMessage()
     assert "Traceback" not in caplog.text
-    assert built(project, tmp_path / "two", caplog) == (moments, 0)
+    assert built(project, tmp_path / "two", caplog, strict=False) == (moments, 0)
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_under_strict_an_unsaved_cache_fails_the_build_and_keeps_the_last_good_site(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The core logs without mkdocs; its warnings still count as MkDocs' own under --strict."""
+    site = tmp_path / "site"
+    built(project, site, caplog)
+    before = snapshot(site)
+    edit(project / ORDER, lambda text: text.replace("Tak for", "Mange tak for", 1))
+    shutil.rmtree(project / ".cache" / "micromoments")
+    (project / ".cache" / "micromoments" / "builds.sqlite").mkdir(parents=True)
+    caplog.clear()
+    with pytest.raises(Abort, match="strict"):
+        build_site(project, site)
+    assert "could not save the build cache" in caplog.text
+    assert snapshot(site) == before
+    assert logging.getLogger("micromoments").handlers == []  # the bridge is gone after the build
 
 
 def test_a_site_built_by_worker_processes_equals_one_built_in_one_process(

@@ -54,6 +54,7 @@ from ..diskcache import DiskBuildCache
 from . import layout
 from .collector import IdleCollector, YoungOnly
 from .config import MicromomentsConfig
+from .logbridge import CoreLog
 from .pages import GeneratedPage, all_pages
 from .renderer import MemoryBytecodeCache, Renderer, template_env
 from .searchable import searchable
@@ -151,6 +152,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.young_only = YoungOnly()
         self.staging: StagedSite | None = None
         self._hits = 0  # cache hits before this build
+        self.core_log = CoreLog()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is ``mkdocs serve``; start with empty caches.
@@ -169,12 +171,14 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.compiled = MemoryBytecodeCache()
         self.collector.stop()
         self.collector = IdleCollector()
+        self.core_log.start()
 
     def on_shutdown(self) -> None:
         """Forget serve mode, so a later build in the same process fails on errors again."""
         self.is_serve = False
         self.collector.stop()
         self.young_only.stop()
+        self.core_log.stop()
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build stops building moments and leaves the last good site as it was; a
@@ -305,7 +309,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             self._add(files, File.generated(config, path, content=source.read_bytes()))
         dirs = tuple(config.theme.dirs)
         if self._env is None or self._env[0] != dirs:
-            self._env = (dirs, template_env(config))
+            self._env = (dirs, template_env(config, watch=self.is_serve))
         published = self.site.store.paths if self.site.store is not None else set()
         self.renderer = Renderer(self._env[1], config, files, published)
         return files

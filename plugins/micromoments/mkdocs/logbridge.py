@@ -1,0 +1,41 @@
+"""The core's log messages, told through MkDocs' plugin logger.
+
+The core never imports mkdocs, so it logs to the plain ``micromoments`` logger (today only a
+build cache that cannot be saved). MkDocs neither formats those messages like its own nor
+counts their warnings under ``--strict``. While a MkDocs command runs, :class:`CoreLog` hands
+each of them to ``mkdocs.plugins.micromoments`` instead, where both happen.
+"""
+
+from __future__ import annotations
+
+import logging
+
+CORE = logging.getLogger("micromoments")
+PLUGIN = logging.getLogger("mkdocs.plugins.micromoments")
+
+
+class CoreLog(logging.Handler):
+    """Forwards the core's records to MkDocs' plugin logger between :meth:`start` and
+    :meth:`stop`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._propagated = CORE.propagate
+
+    def start(self) -> None:
+        """Forward from now on (again, if already started)."""
+        if self not in CORE.handlers:
+            self._propagated = CORE.propagate
+            CORE.addHandler(self)
+            CORE.propagate = False  # told once, by MkDocs' handler
+
+    def stop(self) -> None:
+        """Leave the core's logger as it was."""
+        if self in CORE.handlers:
+            CORE.removeHandler(self)
+            CORE.propagate = self._propagated
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Hand ``record`` on, as if MkDocs' plugin logger had made it."""
+        record.name = PLUGIN.name
+        PLUGIN.handle(record)
