@@ -3,7 +3,9 @@
 The core never imports mkdocs, so it logs to the plain ``micromoments`` logger (today only a
 build cache that cannot be saved). MkDocs neither formats those messages like its own nor
 counts their warnings under ``--strict``. While a MkDocs command runs, :class:`CoreLog` hands
-each of them to ``mkdocs.plugins.micromoments`` instead, where both happen.
+each of them to ``mkdocs.plugins.micromoments`` instead, where both happen. While serving, a
+warning is told as info, as the plugin tells the checks' warnings: under a strict config MkDocs
+would otherwise abort every rebuild, and problems never stop the server.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ class CoreLog(logging.Handler):
     def __init__(self) -> None:
         super().__init__()
         self._propagated = CORE.propagate
+        self.serving = False
 
-    def start(self) -> None:
-        """Forward from now on (again, if already started)."""
+    def start(self, *, serving: bool) -> None:
+        """Forward from now on (again, if already started); ``serving`` tells warnings as info."""
+        self.serving = serving
         if self not in CORE.handlers:
             self._propagated = CORE.propagate
             CORE.addHandler(self)
@@ -38,4 +42,7 @@ class CoreLog(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         """Hand ``record`` on, as if MkDocs' plugin logger had made it."""
         record.name = PLUGIN.name
+        if self.serving and record.levelno == logging.WARNING:
+            record.msg, record.args = f"warning: {record.getMessage()}", None
+            record.levelno, record.levelname = logging.INFO, "INFO"
         PLUGIN.handle(record)

@@ -171,7 +171,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.compiled = MemoryBytecodeCache()
         self.collector.stop()
         self.collector = IdleCollector()
-        self.core_log.start()
+        self.core_log.start(serving=self.is_serve)
 
     def on_shutdown(self) -> None:
         """Forget serve mode, so a later build in the same process fails on errors again."""
