@@ -21,26 +21,23 @@ def told(caplog: pytest.LogCaptureFixture) -> list[tuple[str, str, str]]:
     return [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
 
 
-def test_a_build_tells_core_warnings_as_mkdocs_warnings(
-    bridge: CoreLog, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(
+    ("serving", "warning"),
+    [
+        (False, ("WARNING", "micromoments: could not save the cache")),
+        # as the checks' warnings while serving: a strict config would abort every rebuild
+        (True, ("INFO", "warning: micromoments: could not save the cache")),
+    ],
+)
+def test_core_messages_are_told_by_the_plugin_logger(
+    bridge: CoreLog, caplog: pytest.LogCaptureFixture, serving: bool, warning: tuple[str, str]
 ) -> None:
-    bridge.start(serving=False)
-    with caplog.at_level(logging.INFO):
-        CORE.warning("micromoments: could not save %s", "the cache")
-    assert told(caplog) == [
-        ("mkdocs.plugins.micromoments", "WARNING", "micromoments: could not save the cache")
-    ]
-
-
-def test_serving_tells_them_as_info_so_a_strict_config_does_not_abort_rebuilds(
-    bridge: CoreLog, caplog: pytest.LogCaptureFixture
-) -> None:
-    bridge.start(serving=True)
+    bridge.start(serving=serving)
     with caplog.at_level(logging.INFO):
         CORE.warning("micromoments: could not save %s", "the cache")
         CORE.error("micromoments: broken")
     assert told(caplog) == [
-        ("mkdocs.plugins.micromoments", "INFO", "warning: micromoments: could not save the cache"),
+        ("mkdocs.plugins.micromoments", *warning),
         ("mkdocs.plugins.micromoments", "ERROR", "micromoments: broken"),
     ]
 
