@@ -41,6 +41,7 @@ class CoreLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         """Hand ``record`` on, as if MkDocs' plugin logger had made it."""
+        record = logging.makeLogRecord(record.__dict__)  # a copy: other handlers see the original
         record.name = PLUGIN.name
         if self.serving and record.levelno == logging.WARNING:
             record.msg, record.args = f"warning: {record.getMessage()}", None
