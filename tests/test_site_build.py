@@ -67,6 +67,19 @@ def edit(path: Path, change: Callable[[str], str]) -> None:
     path.write_text(after, encoding="utf-8")
 
 
+def override(project: Path, template: str, text: str) -> Path:
+    """Write ``text`` as the project's override of ``micromoments/<template>`` (in a
+    ``custom_dir`` that mkdocs.yml is switched to the first time)."""
+    path = project / "overrides" / "micromoments" / template
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    mkdocs_yml = project / "mkdocs.yml"
+    if "custom_dir: overrides" not in mkdocs_yml.read_text(encoding="utf-8"):
+        edit(mkdocs_yml, lambda t: t.replace("  name: material\n",
+                                             "  name: material\n  custom_dir: overrides\n"))  # fmt: skip
+    return path
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file below ``folder`` with the sha256 of its content."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -288,12 +301,11 @@ def test_warnings_fail_strict_but_not_a_normal_build(
 
 
 def test_templates_in_custom_dir_win(project: Path, tmp_path: Path) -> None:
-    override = project / "overrides/micromoments/fragments/card.html"
-    override.parent.mkdir(parents=True)
-    override.write_text('<article class="team-card" data-mm-card>{{ view.title }}</article>\n',
-                        encoding="utf-8")  # fmt: skip
-    edit(project / "mkdocs.yml", lambda t: t.replace("  name: material\n",
-                                                     "  name: material\n  custom_dir: overrides\n"))  # fmt: skip
+    override(
+        project,
+        "fragments/card.html",
+        '<article class="team-card" data-mm-card>{{ view.title }}</article>\n',
+    )
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     config.plugins.on_startup(command="build", dirty=False)
     try:

@@ -9,6 +9,7 @@ is faster and more precise than watching a real server reload.
 from __future__ import annotations
 
 import gc
+import os
 import re
 import shutil
 import zipfile
@@ -25,6 +26,7 @@ from conftest import REPO
 from micromoments.config import load_project_config
 from micromoments.load import load_catalog
 from micromoments.mkdocs.plugin import MicromomentsPlugin
+from test_site_build import override
 
 SERVE_URL = "http://127.0.0.1:8000/"
 ORDER = "moments/purchase/order-confirmation.md"
@@ -217,3 +219,23 @@ def test_rebuilds_reuse_compiled_templates_and_leave_collection_until_after(serv
     assert serve.plugin.compiled.compiled == compiled  # nothing compiled again
     serve.close()
     assert gc.isenabled()
+
+
+def test_an_edited_template_override_shows_in_the_next_rebuild(serve: Serve) -> None:
+    """While serving, one template environment lives across rebuilds and must see edits."""
+    card = "fragments/card.html"
+    override(
+        serve.project, card, '<article class="team-card" data-mm-card>{{ view.title }}</article>\n'
+    )
+    serve.first = None  # read the edited mkdocs.yml
+    serve.rebuild()
+    assert serve.page("catalog").count('class="team-card"') == 11
+    edited = override(
+        serve.project, card, '<article class="ops-card" data-mm-card>{{ view.title }}</article>\n'
+    )
+    later = edited.stat().st_mtime + 5  # a new modification time, however coarse the clock
+    os.utime(edited, (later, later))
+    serve.rebuild()
+    html = serve.page("catalog")
+    assert html.count('class="ops-card"') == 11
+    assert 'class="team-card"' not in html

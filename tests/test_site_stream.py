@@ -21,7 +21,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from micromoments.mkdocs.renderer import Renderer
-from test_site_build import build_site, copy_project, edit, snapshot
+from test_site_build import build_site, copy_project, edit, override, snapshot
 
 
 @pytest.fixture
@@ -95,11 +95,7 @@ Damage = Callable[[Path], tuple[type[Exception], str, str]]  # raises, with mess
 
 
 def _break_a_page_template(project: Path) -> tuple[type[Exception], str, str]:
-    override = project / "overrides" / "micromoments" / "moment.html"
-    override.parent.mkdir(parents=True)
-    override.write_text("{{ no_such_helper() }}\n", encoding="utf-8")
-    edit(project / "mkdocs.yml", lambda t: t.replace("  name: material\n",
-                                                     "  name: material\n  custom_dir: overrides\n"))  # fmt: skip
+    override(project, "moment.html", "{{ no_such_helper() }}\n")
     return Exception, "no_such_helper", "Error building page"
 
 
