@@ -18,8 +18,9 @@ already has are reported at the template, features only a moment's copy brings (
 ``mailto:`` link) at that moment's copy heading.
 
 Every email is parsed once (:func:`..clients.tree.parse_email`, which also detects the caniemail
-features), and what the layout alone produces is cached, so checking an email takes a few
-milliseconds.
+features; :class:`..clients.reparse.EmailParser` re-uses the part of the tree an email shares with
+an earlier email of its layout), and what the layout alone produces is cached, so checking an
+email takes a few milliseconds.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from html import unescape as html_unescape
 from typing import TYPE_CHECKING, Any
 
 from ..clients.data import load_dataset
+from ..clients.reparse import shared_parser
 from ..clients.tree import Element, EmailHtml, contrast, hex_color, parse_email, px
 from ..context import Context
 from ..diagnostics import Position, Report, Severity, rule
@@ -1080,6 +1082,7 @@ def check_email(moment: Moment, ctx: Context, previews: Previews, report: Report
     options = EmailOptions.from_config(config.options, config.clients)
     layouts = Layouts.now(config.templates_path, config.root)
     dataset = load_dataset()
+    parser = shared_parser(dataset)
     added: set[tuple[str, str, int, int, str]] = set()
 
     def add(rule_id: str, path: str, pos: Position, message: str, hint: str,
@@ -1103,7 +1106,7 @@ def check_email(moment: Moment, ctx: Context, previews: Previews, report: Report
             continue  # borrowed copy is checked in its own locale
         locator = CopyLocator(section)
         absolute = url_values(rendition.data)
-        doc = parse_email(email.html, dataset)
+        doc = parser.parse(email.html)  # valid until the next parse; only findings are kept
         findings = check_subject(email.subject, email.preheader, options)
         findings += check_size(email.html, options)
         findings += check_elements(doc, locale=locale, preheader=email.preheader,

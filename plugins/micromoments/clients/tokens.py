@@ -38,24 +38,27 @@ _DOCTYPE = re.compile(r"<![dD][oO][cC][tT][yY][pP][eE][^>]*>")
 _CDATA_END = {name: re.compile(rf"</\s*{name}\s*>", re.IGNORECASE) for name in _CDATA}
 
 Attrs = list[tuple[str, str | None]]
-# (kind, line, column, text, attributes, raw start tag): text is the tag of a start or end tag
-# and the content of data, a comment or a declaration
-Event = tuple[str, int, int, str, Attrs, str]
+# (kind, line, column, text, attributes, raw start tag, offset): text is the tag of a start or
+# end tag and the content of data, a comment or a declaration; offset is where it starts
+Event = tuple[str, int, int, str, Attrs, str, int]
 _NONE: Attrs = []
 
 
-def tokenize(html: str) -> list[Event] | None:
-    """The events of ``html`` in order, or None if it holds anything outside the fast path."""
+def tokenize(html: str, start: int = 0, line: int = 1, col: int = 0) -> list[Event] | None:
+    """The events of ``html`` in order, or None if it holds anything outside the fast path.
+
+    ``start`` begins at a tag boundary further in (``html[start]`` is at ``line``/``col``,
+    html.parser's 1-based line and 0-based column), to tokenize only the rest of a document.
+    """
     events: list[Event] = []
     append = events.append
-    line, col = 1, 0  # html.parser's getpos(): 1-based line, 0-based column
-    i, n = 0, len(html)
+    i, n = start, len(html)
     while i < n:
         j = html.find("<", i)
         if j < 0:
             j = n
         if j > i:
-            append(("data", line, col, unescape(html[i:j]), _NONE, ""))
+            append(("data", line, col, unescape(html[i:j]), _NONE, "", i))
             line, col = _advance(html, i, j, line, col)
             if j == n:
                 break
@@ -65,16 +68,16 @@ def tokenize(html: str) -> list[Event] | None:
             match = _END.match(html, i)
             if match is None:
                 return None
-            append(("end", line, col, match.group(1).lower(), _NONE, ""))
+            append(("end", line, col, match.group(1).lower(), _NONE, "", i))
         elif nxt == "!":
             match = _COMMENT.match(html, i)
             if match is not None:
-                append(("comment", line, col, match.group(1), _NONE, ""))
+                append(("comment", line, col, match.group(1), _NONE, "", i))
             else:
                 match = _DOCTYPE.match(html, i)
                 if match is None:
                     return None
-                append(("decl", line, col, match.group(0)[2:-1], _NONE, ""))
+                append(("decl", line, col, match.group(0)[2:-1], _NONE, "", i))
         else:
             match = _START.match(html, i)
             if match is None:
@@ -89,7 +92,7 @@ def tokenize(html: str) -> list[Event] | None:
                         value = unescape(value)
                 attrs.append((attr.group(1).lower(), value))
             closed = bool(match.group(3))
-            append(("startend" if closed else "start", line, col, tag, attrs, match.group(0)))
+            append(("startend" if closed else "start", line, col, tag, attrs, match.group(0), i))
             if tag in _CDATA and not closed:
                 # the body is raw text up to the matching end tag, as in html.parser
                 line, col = _advance(html, i, match.end(), line, col)
@@ -98,7 +101,7 @@ def tokenize(html: str) -> list[Event] | None:
                 if close is None:
                     return None  # html.parser leaves an unclosed body unparsed; let it
                 if close.start() > i:
-                    append(("data", line, col, html[i : close.start()], _NONE, ""))
+                    append(("data", line, col, html[i : close.start()], _NONE, "", i))
                 line, col = _advance(html, i, close.start(), line, col)
                 i = close.start()
                 continue
@@ -123,8 +126,18 @@ def feed(parser: HTMLParser, html: str) -> bool:
     events = tokenize(html)
     if events is None:
         return False
-    for kind, line, col, text, attrs, raw in events:
+    dispatch(parser, events)
+    return True
+
+
+def dispatch(parser: HTMLParser, events: list[Event]) -> None:
+    """Call ``parser``'s handlers for ``events``; a parser with an ``at`` attribute also gets
+    each event's character offset there."""
+    offsets = hasattr(parser, "at")
+    for kind, line, col, text, attrs, raw, at in events:
         parser.lineno, parser.offset = line, col
+        if offsets:
+            parser.at = at  # type: ignore[attr-defined]
         if kind == "data":
             parser.handle_data(text)
         elif kind == "start":
@@ -139,4 +152,3 @@ def feed(parser: HTMLParser, html: str) -> bool:
             parser.handle_comment(text)
         else:
             parser.handle_decl(text)
-    return True

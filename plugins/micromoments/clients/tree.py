@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .css import Hit
 from .data import Dataset, load_dataset
 from .features import Detection, _Scanner, feature_matcher
 
@@ -494,6 +496,24 @@ def _collect_text(el: Element, parts: list[str]) -> None:
             _collect_text(piece, parts)
 
 
+NEVER = sys.maxsize  # the end of a title that never closed
+
+
+@dataclass(slots=True)
+class Trace:
+    """Where each part of a parsed email sits in its HTML, for :mod:`.reparse`.
+
+    Offsets are character offsets into the HTML: where each text run started, where each tag,
+    comment or sheet with caniemail hits sits, and where each style sheet and the title ended.
+    """
+
+    run_offsets: list[int]
+    hits: list[tuple[int, tuple[Hit, ...]]]  # (offset of the tag or sheet, its hits)
+    sheets: list[tuple[int, str, str]]  # (end, media, text)
+    title_end: int
+    styler: _Styler
+
+
 @dataclass
 class EmailHtml:
     """A parsed email: the tree, its text runs, style sheets and caniemail features."""
@@ -505,6 +525,7 @@ class EmailHtml:
     rules: list[SheetRule]
     features: list[Detection]
     title: str | None = None  # text of <title>, None without one
+    trace: Trace | None = field(default=None, repr=False, compare=False)
 
     def find(self, tag: str) -> Element | None:
         """The first element with this tag."""
@@ -521,24 +542,39 @@ class EmailHtml:
 
 
 class _TreeScanner(_Scanner):
-    """The feature scanner, also building the element tree."""
+    """The feature scanner, also building the element tree and its :class:`Trace`."""
 
     def __init__(self, dataset: Dataset, html: str) -> None:
         super().__init__(feature_matcher(dataset.index))
+        self.html = html
+        self.at = -1  # the current event's offset, set by the fast tokenizer
+        self._line_starts: list[int] | None = None
         self.root = Element("#document", {}, None, 0, 0)
         self.stack: list[Element] = [self.root]
         self.elements: list[Element] = []
         self.runs: list[tuple[Element, str]] = []
-        self.sheets: list[tuple[str, str]] = []  # (media, text)
+        self.sheets: list[tuple[int, str, str]] = []  # (end, media, text)
         self.title: str | None = None
+        self.title_end = NEVER
         self._title_parts: list[str] | None = None
-        self._line_starts = [0]
-        for m in re.finditer("\n", html):
-            self._line_starts.append(m.end())
+        self.run_offsets: list[int] = []
+        self.hits: list[tuple[int, tuple[Hit, ...]]] = []
 
     def _offset(self) -> int:
+        if self.at >= 0:
+            return self.at
+        if self._line_starts is None:  # html.parser's own loop: offsets from its positions
+            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.html))]
         line, col = self.getpos()
         return self._line_starts[line - 1] + col
+
+    def _hit(self, slug: str, line: int, col: int) -> None:
+        self.hits.append((self._offset(), ((slug, 0),)))
+        super()._hit(slug, line, col)
+
+    def _hits_in(self, hits: tuple[Hit, ...], text: str, line: int, col: int) -> None:
+        self.hits.append((self._offset(), hits))
+        super()._hits_in(hits, text, line, col)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         super().handle_starttag(tag, attrs)
@@ -571,14 +607,16 @@ class _TreeScanner(_Scanner):
                 if el.tag == "style":
                     media = el.attrs.get("media", "")
                     break
-            self.sheets.append((media, "".join(self._style_parts)))
+            self.sheets.append((self._offset(), media, "".join(self._style_parts)))
         super().handle_endtag(tag)
         if tag == "title" and self._title_parts is not None:
             self.title = "".join(self._title_parts)
+            self.title_end = self._offset()
             self._title_parts = None
-        for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag == tag:
-                del self.stack[i:]
+        stack = self.stack
+        for i in range(len(stack) - 1, 0, -1):
+            if stack[i].tag == tag:
+                del stack[i:]
                 break
 
     def handle_data(self, data: str) -> None:
@@ -591,18 +629,25 @@ class _TreeScanner(_Scanner):
         el = self.stack[-1]
         el.content.append(data)
         self.runs.append((el, data))
+        self.run_offsets.append(self._offset())
+
+    def document(self, start: int = 0, reuse: _Styler | None = None) -> EmailHtml:
+        """The parsed document, with styles computed from element ``start`` on when the style
+        sheets are those of ``reuse`` (the styles before ``start`` are already filled)."""
+        styler = _styler(tuple((media, text) for _, media, text in self.sheets))
+        doc = EmailHtml(self.html, self.root, self.elements, self.runs, list(styler.rules),
+                        self.detections(), self.title)  # fmt: skip
+        doc.trace = Trace(self.run_offsets, self.hits, self.sheets, self.title_end,
+                          styler)  # fmt: skip
+        styler.apply(doc, start if styler is reuse else 0)
+        return doc
 
 
 def parse_email(html: str, dataset: Dataset | None = None) -> EmailHtml:
     """Parse a final email once: tree, text runs, style sheets, computed styles, features."""
-    data = dataset or load_dataset()
-    scanner = _TreeScanner(data, html)
+    scanner = _TreeScanner(dataset or load_dataset(), html)
     scanner.scan(html)
-    styler = _styler(tuple(scanner.sheets))
-    doc = EmailHtml(html, scanner.root, scanner.elements, scanner.runs, list(styler.rules),
-                    scanner.detections(), scanner.title)  # fmt: skip
-    styler.apply(doc)
-    return doc
+    return scanner.document()
 
 
 # --- computed styles -----------------------------------------------------------------------------
@@ -785,8 +830,9 @@ class _Styler:
         self.computed: dict[tuple[object, ...], Computed] = {}
         self.contexts: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
 
-    def apply(self, doc: EmailHtml) -> None:
-        """Fill ``light``, ``dark``, ``declared`` and ``context`` of every element."""
+    def apply(self, doc: EmailHtml, first: int = 0) -> None:
+        """Fill ``light``, ``dark``, ``declared`` and ``context`` of every element (from
+        element ``first`` on)."""
         if len(self.cascades) > _MEMO_LIMIT or len(self.computed) > _MEMO_LIMIT:
             self.cascades.clear()
             self.computed.clear()
@@ -795,7 +841,7 @@ class _Styler:
         doc.root.light = start
         doc.root.dark = start
         cascades, computed, contexts = self.cascades, self.computed, self.contexts
-        for el in doc.elements:
+        for el in doc.elements[first:] if first else doc.elements:
             parent = el.parent or doc.root
             if parent is not doc.root:
                 pair = (parent.context, parent.own_tokens())
