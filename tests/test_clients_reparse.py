@@ -167,3 +167,29 @@ def test_each_thread_gets_its_own_parser() -> None:
     thread.start()
     thread.join()
     assert other and other[0] is not mine
+
+
+_LONG = "a" * 2100  # past the 2,048 characters two emails must share to be compared at all
+
+
+@pytest.mark.parametrize(
+    ("shared", "old_end", "new_end"),
+    [
+        # html.parser reads the comment left open in the first email as text, so what it
+        # parsed before the cut depends on what follows it: such a parse is never re-used
+        ("<html><body><!-- x <b><div>" + _LONG + "</div><div>",
+         "one</div></body></html>", "two--></div></body></html>"),
+        # </head> closes the title element, but its text is still being collected at the cut
+        ("<html><head><title>T</head><body><div>" + _LONG + "</div><div>",
+         "one</div></body></html>", "two</div></title></body></html>"),
+        # a second title (an SVG's) after the cut in the first email only
+        ("<html><head><title>A</title></head><body><div>" + _LONG + "</div><p>",
+         "x</p><svg><title>B</title></svg></body></html>", "y</p></body></html>"),
+    ],
+)  # fmt: skip
+def test_what_the_scanner_held_at_the_cut_is_the_earlier_emails_state_there(
+    shared: str, old_end: str, new_end: str
+) -> None:
+    parser = EmailParser()
+    _same_as_fresh(parser, shared + old_end)
+    _same_as_fresh(parser, shared + new_end)

@@ -3,8 +3,9 @@
 Copy may use ``{{ var }}``, ``{{ var.field }}``, ``{% if var %}`` (with ``not``, ``elif`` and
 ``else``) and ``{% for x in list %}``. Nothing else: filters, calls, assignments and macros have
 no faithful equivalent in every ESP's merge-tag language, and copywriters do not need them.
-Jinja's own parser reads the text (so syntax errors are Jinja's, with its line numbers); the
-result is converted into :class:`Var`, :class:`Text`, :class:`If` and :class:`For` nodes.
+Copy written plainly in the subset is read by a small reader of our own; anything else goes to
+Jinja's own parser (so syntax errors are Jinja's, with its line numbers), whose tree is
+converted into the same :class:`Var`, :class:`Text`, :class:`If` and :class:`For` nodes.
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ _PLAIN_TAG = re.compile(
     rf"|(?P<end>else|endif|endfor)) *%\}}"
 )
 # Names Jinja reads as something other than a variable (constants, operators, statements).
+# Jinja accepts some of them after a dot (``a.if``); such copy is simply left to Jinja.
 _RESERVED = frozenset(
     {"true", "false", "none", "True", "False", "None", "not", "and", "or", "in", "is", "if",
      "else", "elif", "endif", "for", "endfor", "recursive"}
@@ -158,11 +160,11 @@ class _Open:
     """A block being read: an if (with the elif levels it opened) or a for."""
 
     kind: str  # "if" or "for"
-    line: int
     body: list[Node] = field(default_factory=list)
-    test: Var | None = None
+    test: Var | None = None  # an if's
     negate: bool = False
-    target: str = ""
+    target: str = ""  # a for's loop variable and what it iterates
+    iter: Var | None = None
     in_else: bool = False
     orelse: list[Node] = field(default_factory=list)
     elif_of: _Open | None = None  # the if (or elif) this elif continues
@@ -202,16 +204,16 @@ def _parse_plain(source: str) -> ParsedTemplate | None:
         if match["var"]:
             target().append(_plain_var(source, match["var"], line))
         elif match["kw"] == "if":
-            stack.append(_Open("if", line, test=_plain_var(source, match["test"], line),
+            stack.append(_Open("if", test=_plain_var(source, match["test"], line),
                                negate=bool(match["neg"])))  # fmt: skip
         elif match["kw"] == "elif":
             if not stack or stack[-1].kind != "if" or stack[-1].in_else:
                 return None
-            stack.append(_Open("if", line, test=_plain_var(source, match["test"], line),
+            stack.append(_Open("if", test=_plain_var(source, match["test"], line),
                                negate=bool(match["neg"]), elif_of=stack[-1]))  # fmt: skip
         elif match["target"]:
-            stack.append(_Open("for", line, test=_plain_var(source, match["iter"], line),
-                               target=match["target"]))  # fmt: skip
+            stack.append(_Open("for", target=match["target"],
+                               iter=_plain_var(source, match["iter"], line)))  # fmt: skip
         elif match["end"] == "else":
             if not stack or stack[-1].kind != "if" or stack[-1].in_else:
                 return None
@@ -225,8 +227,8 @@ def _parse_plain(source: str) -> ParsedTemplate | None:
             if not stack or stack[-1].kind != "for":
                 return None
             block = stack.pop()
-            assert block.test is not None
-            target().append(For(block.target, block.test, tuple(block.body)))
+            assert block.iter is not None
+            target().append(For(block.target, block.iter, tuple(block.body)))
     if stack:
         return None
     if pos < len(text):
@@ -243,6 +245,7 @@ def _next_tag(text: str, pos: int) -> int:
 
 
 def _plain_var(source: str, written: str, line: int) -> Var:
+    """The variable ``written`` (``a.b``) on ``line``, placed as Jinja's reading places it."""
     return Var(tuple(written.split(".")), Position(line, _column(source, line, written)))
 
 

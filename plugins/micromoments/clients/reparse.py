@@ -85,7 +85,7 @@ def _resume(old: EmailHtml, html: str, shared: int, dataset: Dataset) -> EmailHt
     """``html`` parsed from the last element of ``old`` that starts inside the shared prefix,
     or None when that cannot be done (``old`` is then untouched)."""
     trace = old.trace
-    if trace is None:
+    if trace is None or not trace.fast:
         return None
     # The element at the cut and everything after it are parsed again. Everything before it
     # ended before the cut, and the text just before it ran up to the "<" at the cut, which is
@@ -95,40 +95,33 @@ def _resume(old: EmailHtml, html: str, shared: int, dataset: Dataset) -> EmailHt
         return None
     cut_element = old.elements[m]
     cut = cut_element.offset
-    chain = _open_chain(cut_element)
-    if chain is None:
-        return None
+    titles = bisect.bisect_left(trace.titles, cut, key=lambda t: t[0])
+    if titles and trace.titles[titles - 1][1] is None:
+        return None  # title text was being collected at the cut: the scanner keeps it apart
     line = html.count("\n", 0, cut) + 1
     events = tokens.tokenize(html, cut, line, cut - (html.rfind("\n", 0, cut) + 1))
     if events is None:
         return None  # the rest needs html.parser itself: parse the whole email
     runs = bisect.bisect_left(trace.run_offsets, cut)
     hits = bisect.bisect_left(trace.hits, cut, key=lambda h: h[0])
+    sheets = bisect.bisect_left(trace.sheets, cut, key=lambda t: t[0])
 
+    chain = _ancestors(cut_element)
     scanner = _TreeScanner(dataset, html)
-    scanner.root = old.root
-    scanner.stack = chain
-    scanner.elements = old.elements[:m]
-    scanner.runs = old.runs[:runs]
-    scanner.run_offsets = trace.run_offsets[:runs]
-    scanner.hits = trace.hits[:hits]
-    scanner.found = _found(old.features, trace.hits[hits:])
-    scanner.sheets = [s for s in trace.sheets if s[0] < cut]
-    if trace.title_end < cut:
-        scanner.title, scanner.title_end = old.title, trace.title_end
+    scanner.resume(old, trace, open_elements=chain, count=m, runs=runs, hits=hits,
+                   found=_tally_before(old.features, trace.hits[hits:]), sheets=sheets,
+                   titles=titles)  # fmt: skip
     _truncate(chain, m, old.runs[runs:])
     tokens.dispatch(scanner, events)
     return scanner.document(m, trace.styler)
 
 
-def _open_chain(el: Element) -> list[Element] | None:
-    """The elements open where ``el`` starts (root first): its ancestors. None inside a
-    ``<title>``, whose text the scanner collects apart."""
+def _ancestors(el: Element) -> list[Element]:
+    """The elements open where ``el`` starts, root first: its ancestors (the scanner's stack
+    always holds just the chain of the current element's ancestors)."""
     chain: list[Element] = []
     node = el.parent
     while node is not None:
-        if node.tag == "title":
-            return None
         chain.append(node)
         node = node.parent
     chain.reverse()
@@ -151,7 +144,7 @@ def _truncate(chain: list[Element], m: int, later_runs: list[tuple[Element, str]
             del el.content[-dropped:]
 
 
-def _found(
+def _tally_before(
     features: list[Detection], later: list[tuple[int, tuple[Hit, ...]]]
 ) -> dict[str, Detection]:
     """The scanner's feature tally at the cut: the whole document's, less the ``later`` hits.

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -496,22 +495,23 @@ def _collect_text(el: Element, parts: list[str]) -> None:
             _collect_text(piece, parts)
 
 
-NEVER = sys.maxsize  # the end of a title that never closed
-
-
 @dataclass(slots=True)
 class Trace:
     """Where each part of a parsed email sits in its HTML, for :mod:`.reparse`.
 
     Offsets are character offsets into the HTML: where each text run started, where each tag,
-    comment or sheet with caniemail hits sits, and where each style sheet and the title ended.
+    comment or sheet with caniemail hits sits, where each style sheet ended, and where the
+    scanner started collecting title text (None) or finished a title (its text). ``fast`` says
+    the fast tokenizer read the whole HTML: only then does what was parsed up to a point depend
+    on nothing after it (html.parser's own loop may read an unclosed comment as text).
     """
 
     run_offsets: list[int]
     hits: list[tuple[int, tuple[Hit, ...]]]  # (offset of the tag or sheet, its hits)
     sheets: list[tuple[int, str, str]]  # (end, media, text)
-    title_end: int
+    titles: list[tuple[int, str | None]]
     styler: _Styler
+    fast: bool
 
 
 @dataclass
@@ -555,7 +555,7 @@ class _TreeScanner(_Scanner):
         self.runs: list[tuple[Element, str]] = []
         self.sheets: list[tuple[int, str, str]] = []  # (end, media, text)
         self.title: str | None = None
-        self.title_end = NEVER
+        self.titles: list[tuple[int, str | None]] = []
         self._title_parts: list[str] | None = None
         self.run_offsets: list[int] = []
         self.hits: list[tuple[int, tuple[Hit, ...]]] = []
@@ -592,6 +592,7 @@ class _TreeScanner(_Scanner):
         self.elements.append(el)
         if tag == "title":
             self._title_parts = []
+            self.titles.append((el.offset, None))
         if tag not in VOID:
             self.stack.append(el)
 
@@ -611,7 +612,7 @@ class _TreeScanner(_Scanner):
         super().handle_endtag(tag)
         if tag == "title" and self._title_parts is not None:
             self.title = "".join(self._title_parts)
-            self.title_end = self._offset()
+            self.titles.append((self._offset(), self.title))
             self._title_parts = None
         stack = self.stack
         for i in range(len(stack) - 1, 0, -1):
@@ -631,14 +632,31 @@ class _TreeScanner(_Scanner):
         self.runs.append((el, data))
         self.run_offsets.append(self._offset())
 
+    def resume(self, old: EmailHtml, trace: Trace, *, open_elements: list[Element], count: int,
+               runs: int, hits: int, found: dict[str, Detection], sheets: int,
+               titles: int) -> None:  # fmt: skip
+        """Take over ``old``'s state before its element ``count`` (which starts the rest): the
+        root and the ``open_elements`` there, its first elements, text runs, hit records, style
+        sheets and title records, and the feature tally ``found``."""
+        self.root = old.root
+        self.stack = open_elements
+        self.elements = old.elements[:count]
+        self.runs = old.runs[:runs]
+        self.run_offsets = trace.run_offsets[:runs]
+        self.hits = trace.hits[:hits]
+        self.found = found
+        self.sheets = trace.sheets[:sheets]
+        self.titles = trace.titles[:titles]
+        self.title = self.titles[-1][1] if self.titles else None
+
     def document(self, start: int = 0, reuse: _Styler | None = None) -> EmailHtml:
         """The parsed document, with styles computed from element ``start`` on when the style
         sheets are those of ``reuse`` (the styles before ``start`` are already filled)."""
         styler = _styler(tuple((media, text) for _, media, text in self.sheets))
         doc = EmailHtml(self.html, self.root, self.elements, self.runs, list(styler.rules),
                         self.detections(), self.title)  # fmt: skip
-        doc.trace = Trace(self.run_offsets, self.hits, self.sheets, self.title_end,
-                          styler)  # fmt: skip
+        doc.trace = Trace(self.run_offsets, self.hits, self.sheets, self.titles, styler,
+                          fast=self.at >= 0)  # fmt: skip
         styler.apply(doc, start if styler is reuse else 0)
         return doc
 
