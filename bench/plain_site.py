@@ -167,6 +167,16 @@ def mkdocs_build_command(
             str(project / "mkdocs.yml"), "--site-dir", str(site_dir), *extra_args]  # fmt: skip
 
 
+def settle_writes() -> None:
+    """Write what earlier steps left in the page cache to disk before a measurement starts.
+
+    A 10,000-moment build leaves gigabytes of dirty pages; while the kernel writes them back,
+    every file a later build or rebuild creates waits too (a live edit measured 1.8 s right
+    after the 10,000-moment builds and 1.05 s on its own).
+    """
+    os.sync()
+
+
 def measure_build(
     project: Path,
     *,
@@ -184,6 +194,7 @@ def measure_build(
     """
     site = site_dir or project / "site"
     environment = {"NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    settle_writes()
     result = measure_command(
         mkdocs_build_command(project, site, extra_args), env=environment, timeout=timeout
     )
