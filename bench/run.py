@@ -225,6 +225,8 @@ def measure_checks(project: Path, moments: int = 150) -> dict[str, Any]:
     from micromoments.build import build_moment
     from micromoments.checks.render_checks import check_renditions
     from micromoments.checks.tone import check_tone
+    from micromoments.clients.data import load_dataset
+    from micromoments.clients.reparse import shared_parser
     from micromoments.config import ProjectConfig
     from micromoments.diagnostics import Report
     from micromoments.load import load_catalog
@@ -233,20 +235,30 @@ def measure_checks(project: Path, moments: int = 150) -> dict[str, Any]:
     config = ProjectConfig(root=project, jobs=1)
     catalog = load_catalog(config)
     brand = load_brand(config.templates_path, Report(), root=project)
+    parser = shared_parser(load_dataset())
     per_email: list[float] = []
+    previous: list[str] = []
     for moment in catalog.ordered()[:moments]:
         built = build_moment(moment, catalog.context, brand, "liquid", [])
-        emails = sum(1 for (_l, _v, s), r in built.previews.items() if s == "sample" and r.email)
-        if not emails:
+        sample = [r.email.html for (_l, _v, s), r in built.previews.items()
+                  if s == "sample" and r.email and r.email.html]  # fmt: skip
+        if not sample:
             continue
         timings = []
         for _ in range(3):
+            # The email parser re-uses what an email shares with one parsed before: leave it
+            # as a build leaves it after the previous moment, not holding this moment's own
+            # emails (which build_moment and the run before just parsed).
+            parser.forget()
+            for html in previous:
+                parser.parse(html)
             start = time.perf_counter()
             report = Report(config.rules)
             check_tone(moment, catalog.context, report)
             check_renditions(moment, catalog.context, built.previews, report)
-            timings.append((time.perf_counter() - start) * 1000 / emails)
+            timings.append((time.perf_counter() - start) * 1000 / len(sample))
         per_email.append(median(timings))
+        previous = sample
     return {"emails": len(per_email), "median_ms": median(per_email), "p95_ms": p95(per_email)}
 
 

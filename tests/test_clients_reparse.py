@@ -193,3 +193,12 @@ def test_what_the_scanner_held_at_the_cut_is_the_earlier_emails_state_there(
     parser = EmailParser()
     _same_as_fresh(parser, shared + old_end)
     _same_as_fresh(parser, shared + new_end)
+
+
+def test_a_parser_that_forgot_its_documents_re_uses_nothing(example_emails: list[str]) -> None:
+    parser = EmailParser()
+    first = parser.parse(example_emails[0])
+    parser.forget()
+    again = parser.parse(example_emails[0])
+    assert again.root is not first.root  # parsed anew, the first document left whole
+    assert first.elements and first.elements[-1].index == len(first.elements) - 1

@@ -56,6 +56,11 @@ class EmailParser:
             del self._recent[0]
         return doc
 
+    def forget(self) -> None:
+        """Drop every kept document: the next parse re-uses nothing (a benchmark uses it to
+        time a parse as a build would do it, not of an email parsed just before)."""
+        self._recent.clear()
+
     def _best(self, html: str) -> tuple[int, int] | None:
         """The recent document sharing the longest prefix with ``html``, and its length."""
         probe = html[:_PROBE]
