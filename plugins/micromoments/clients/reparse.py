@@ -12,6 +12,10 @@ stays valid only until the parser's next :meth:`EmailParser.parse`.
 The result is exactly what :func:`.tree.parse_email` gives (a differential test holds them to the
 same tree, styles, runs, features and title): what an element, a text run or a hit is depends
 only on the HTML before it, and the style sheets are compared before any computed style is kept.
+Two things break "only on the HTML before it", and both make the parser parse the whole email:
+a document html.parser's own loop read (it may read an unclosed comment as text, depending on
+what comes later), and a cut while title text is being collected (the scanner keeps it apart
+from the tree).
 """
 
 from __future__ import annotations
