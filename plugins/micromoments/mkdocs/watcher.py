@@ -16,7 +16,6 @@ Where native events do not arrive (some network shares and container volume moun
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 from typing import Any
 
@@ -33,7 +32,9 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-log = logging.getLogger("mkdocs.plugins.micromoments")
+from .logbridge import PLUGIN
+
+log = PLUGIN  # MkDocs shows and counts what its plugin loggers say
 
 POLLING_INTERVAL = 0.5  # seconds, as MkDocs polls
 
