@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import generate, generate_plain
-from bench.plain_site import BuildMeasurement, measure_build, settle_writes
+from bench.plain_site import BuildMeasurement, measure_build
 from bench.serve_latency import measure_serve_latency
 from bench.stats import format_bytes, machine_facts, median, p95, ratio
 
@@ -457,7 +457,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     pipeline = measure_pipeline(catalog, args.work)
     checks = measure_checks(catalog)
     _log("serve: edit latency")
-    settle_writes()
     edits = measure_serve_latency(catalog, edits=args.edits) if mid == 1000 else []
     raw = {"facts": facts, "sites": sites, "pipeline": pipeline, "checks": checks, "edits": edits}
     (args.work / "results.json").write_text(

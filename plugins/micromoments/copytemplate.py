@@ -129,7 +129,8 @@ def parse(source: str) -> ParsedTemplate:
 
 @lru_cache(maxsize=4096)
 def _parse_cached(source: str) -> ParsedTemplate:
-    return _parse_plain(source) or _parse_jinja(source)
+    plain = _parse_plain(source)
+    return plain if plain is not None else _parse_jinja(source)
 
 
 # --- the subset as plainly written ---------------------------------------------------------------
@@ -203,14 +204,13 @@ def _parse_plain(source: str) -> ParsedTemplate | None:
             return None
         if match["var"]:
             target().append(_plain_var(source, match["var"], line))
-        elif match["kw"] == "if":
-            stack.append(_Open("if", test=_plain_var(source, match["test"], line),
-                               negate=bool(match["neg"])))  # fmt: skip
-        elif match["kw"] == "elif":
-            if not stack or stack[-1].kind != "if" or stack[-1].in_else:
+        elif match["kw"]:  # if, or elif: an if nested in the open if's else branch
+            elif_of = stack[-1] if match["kw"] == "elif" and stack else None
+            if match["kw"] == "elif" and (elif_of is None or elif_of.kind != "if"
+                                          or elif_of.in_else):  # fmt: skip
                 return None
             stack.append(_Open("if", test=_plain_var(source, match["test"], line),
-                               negate=bool(match["neg"]), elif_of=stack[-1]))  # fmt: skip
+                               negate=bool(match["neg"]), elif_of=elif_of))  # fmt: skip
         elif match["target"]:
             stack.append(_Open("for", target=match["target"],
                                iter=_plain_var(source, match["iter"], line)))  # fmt: skip

@@ -68,9 +68,11 @@ class EmailParser:
     def _best(self, html: str) -> tuple[int, int] | None:
         """The recent document sharing the longest prefix with ``html``, and its length."""
         probe = html[:_PROBE]
+        if len(probe) < _PROBE:
+            return None
         best: tuple[int, int] | None = None
         for index, doc in enumerate(self._recent):
-            if len(probe) < _PROBE or not doc.html.startswith(probe):
+            if not doc.html.startswith(probe):
                 continue
             shared = _shared_prefix(doc.html, html, _PROBE)
             if best is None or shared > best[1]:

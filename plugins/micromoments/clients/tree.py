@@ -554,7 +554,6 @@ class _TreeScanner(_Scanner):
         self.elements: list[Element] = []
         self.runs: list[tuple[Element, str]] = []
         self.sheets: list[tuple[int, str, str]] = []  # (end, media, text)
-        self.title: str | None = None
         self.titles: list[tuple[int, str | None]] = []
         self._title_parts: list[str] | None = None
         self.run_offsets: list[int] = []
@@ -611,8 +610,7 @@ class _TreeScanner(_Scanner):
             self.sheets.append((self._offset(), media, "".join(self._style_parts)))
         super().handle_endtag(tag)
         if tag == "title" and self._title_parts is not None:
-            self.title = "".join(self._title_parts)
-            self.titles.append((self._offset(), self.title))
+            self.titles.append((self._offset(), "".join(self._title_parts)))
             self._title_parts = None
         stack = self.stack
         for i in range(len(stack) - 1, 0, -1):
@@ -647,14 +645,15 @@ class _TreeScanner(_Scanner):
         self.found = found
         self.sheets = trace.sheets[:sheets]
         self.titles = trace.titles[:titles]
-        self.title = self.titles[-1][1] if self.titles else None
 
     def document(self, start: int = 0, reuse: _Styler | None = None) -> EmailHtml:
         """The parsed document, with styles computed from element ``start`` on when the style
         sheets are those of ``reuse`` (the styles before ``start`` are already filled)."""
         styler = _styler(tuple((media, text) for _, media, text in self.sheets))
+        # the title is the text of the last title that closed (a later one may never close)
+        title = next((text for _, text in reversed(self.titles) if text is not None), None)
         doc = EmailHtml(self.html, self.root, self.elements, self.runs, list(styler.rules),
-                        self.detections(), self.title)  # fmt: skip
+                        self.detections(), title)  # fmt: skip
         doc.trace = Trace(self.run_offsets, self.hits, self.sheets, self.titles, styler,
                           fast=self.at >= 0)  # fmt: skip
         styler.apply(doc, start if styler is reuse else 0)
