@@ -29,6 +29,7 @@ from micromoments.config import load_project_config
 from micromoments.mkdocs import layout
 from micromoments.mkdocs.plugin import TEMPLATES
 from micromoments.mkdocs.tracking import slugify
+from search_helpers import assert_same_sections
 
 PROJECT_PARTS = ("mkdocs.yml", "docs", "moments", "templates", "results")
 OVERVIEW = ("catalog", "catalog/journey", "catalog/tracking-plan", "catalog/tone-of-voice",
@@ -256,6 +257,18 @@ def test_search_index_holds_the_copy(example: tuple[Path, Path]) -> None:
     assert "ret din mailadresse her" in text
     assert "Thanks for your order 100234" in text
     assert any(d["location"].endswith("#copy") for d in entries)
+
+
+def test_search_sections_of_every_page_are_material_s(example: tuple[Path, Path]) -> None:
+    """Every built page's content cut into search sections as material's parser cuts it."""
+    _project, site = example
+    read = 0
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        start, end = html.find("<article"), html.rfind("</article>")
+        if start >= 0 and end > start:
+            read += assert_same_sections(html[start:end])
+    assert read >= 20  # the moment pages and the overviews take the fast path
 
 
 def test_errors_stop_the_build_and_keep_the_last_good_site(

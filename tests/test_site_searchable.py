@@ -45,3 +45,18 @@ def test_comments_are_dropped() -> None:
 
 def test_an_excluded_void_element_does_not_swallow_the_page() -> None:
     assert searchable('<input data-search-exclude type="radio"><p>kept</p>') == "<p>kept</p>"
+
+
+def test_the_words_data_search_exclude_in_text_do_not_hide_a_marked_element() -> None:
+    html = "<p>Mark it data-search-exclude.</p><div data-search-exclude>x</div><p>after</p>"
+    assert searchable(html) == "<p>Mark it data-search-exclude.</p><p>after</p>"
+
+
+def test_a_comment_inside_an_excluded_element_keeps_it_hidden() -> None:
+    html = "<div data-search-exclude>secret<!-- note -->more</div><p>kept</p>"
+    assert searchable(html) == "<p>kept</p>"
+
+
+def test_uppercase_tags_are_read_like_lowercase_ones() -> None:
+    html = '<DIV><P CLASS="x">a</P><SCRIPT>x</SCRIPT><H2 id="t">T</H2></DIV>'
+    assert searchable(html) == ' <P>a</P><H2 id="t">T</H2> '

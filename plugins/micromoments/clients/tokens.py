@@ -24,14 +24,12 @@ from html.parser import HTMLParser
 _CDATA = ("script", "style")  # html.parser's CDATA_CONTENT_ELEMENTS
 # Only ASCII whitespace separates attributes: html.parser reads a tag name up to ASCII
 # whitespace, so anything else there must take the slow path.
-_START = re.compile(
+START = re.compile(
     r"""<([a-zA-Z][-.a-zA-Z0-9:_]*)"""  # the tag name
     r"""((?:[ \t\n\r\f]+[^\s"'<>/=`]+(?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:"[^"]*"|'[^']*'))?)*)"""
     r"""[ \t\n\r\f]*(/?)>"""
 )
-_ATTR = re.compile(
-    r"""[ \t\n\r\f]+([^\s"'<>/=`]+)(?:[ \t\n\r\f]*=[ \t\n\r\f]*("[^"]*"|'[^']*'))?"""
-)
+ATTR = re.compile(r"""[ \t\n\r\f]+([^\s"'<>/=`]+)(?:[ \t\n\r\f]*=[ \t\n\r\f]*("[^"]*"|'[^']*'))?""")
 _END = re.compile(r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>")  # html.parser's endtagfind
 _COMMENT = re.compile(r"<!--(.*?)--\s*>", re.DOTALL)  # closes where html.parser's does
 _DOCTYPE = re.compile(r"<![dD][oO][cC][tT][yY][pP][eE][^>]*>")
@@ -79,12 +77,12 @@ def tokenize(html: str, start: int = 0, line: int = 1, col: int = 0) -> list[Eve
                     return None
                 append(("decl", line, col, match.group(0)[2:-1], _NONE, "", i))
         else:
-            match = _START.match(html, i)
+            match = START.match(html, i)
             if match is None:
                 return None
             tag = match.group(1).lower()
             attrs: Attrs = []
-            for attr in _ATTR.finditer(match.group(2)):
+            for attr in ATTR.finditer(match.group(2)):
                 value = attr.group(2)
                 if value is not None:
                     value = value[1:-1]

@@ -17,7 +17,8 @@ Event by event:
   in a one-off build, moves the overview pages to the end of the file list.
 * ``on_page_context``: renders each generated page from its template just before MkDocs writes
   it (a moment page waits for its moment, an overview page for all of them) and sets its table
-  of contents; the search plugin indexes a slimmed copy (see :mod:`.searchable`);
+  of contents, and indexes a slimmed copy for material's search (see :mod:`.searchable` and
+  :mod:`.searchindex`);
   ``on_post_page`` lets the HTML go again.
 * ``on_post_build``: reports the moments' problems (errors raise), publishes the stored files,
   and, after every other plugin, puts a staged site in place.
@@ -58,6 +59,7 @@ from .logbridge import CoreLog
 from .pages import GeneratedPage, all_pages
 from .renderer import MemoryBytecodeCache, Renderer, template_env
 from .searchable import searchable
+from .searchindex import index_page, search_plugin
 from .site import load_site, project_root
 from .staging import StagedSite
 from .store import FileStore
@@ -139,6 +141,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.is_dirty = False
         self.published: Path | None = None  # the site folder the store was last published to
         self.renderer: Renderer | None = None
+        self.search: Any | None = None  # mkdocs-material's search plugin, if enabled
         self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
         self._full: tuple[Page, str] | None = None  # the page being written and its full HTML
         self.compiled = MemoryBytecodeCache()
@@ -312,6 +315,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             self._env = (dirs, template_env(config, watch=self.is_serve))
         published = self.site.store.paths if self.site.store is not None else set()
         self.renderer = Renderer(self._env[1], config, files, published)
+        self.search = search_plugin(config)
         return files
 
     @event_priority(100)  # before other plugins load templates from the environment
@@ -380,7 +384,9 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
     ) -> TemplateContext:
         """Render a generated page from its template, right before MkDocs writes it.
 
-        The search plugin, which runs next, sees only the page's words and headings.
+        The page is indexed for search here from its words and headings (see
+        :mod:`.searchindex`); a page outside what that reads goes to the search plugin, which
+        runs next, as those words and headings.
         """
         if self.timings.first_page is None:
             self.timings.first_page = time.perf_counter()
@@ -393,7 +399,10 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
                                        **generated.context())  # fmt: skip
         page.toc = page_toc(content)
         self._full = (page, content)
-        page.content = searchable(content)
+        slim = searchable(content)
+        if self.search is not None and index_page(self.search, page, slim):
+            slim = ""  # indexed: the search plugin finds nothing more in it
+        page.content = slim
         return context
 
     @event_priority(-50)  # after the search plugin: the page is written with its full HTML

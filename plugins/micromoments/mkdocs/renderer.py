@@ -117,6 +117,11 @@ def relative_url(url: str, other: str) -> str:
     return relative + "/" if url.endswith("/") else relative
 
 
+def _plain(rest: str) -> bool:
+    """True when ``rest`` is a path below a folder with nothing to normalise in it."""
+    return bool(rest) and not rest.startswith("/") and "//" not in rest and "/." not in "/" + rest
+
+
 class Renderer:
     """Renders ``micromoments/<name>`` for a page, with links relative to that page."""
 
@@ -131,17 +136,32 @@ class Renderer:
         self.config = config
         self.files = files
         self.published = published  # site paths the plugin places itself (previews, downloads)
+        # docs path to site URL: a moment page links some 50 files, and MkDocs' lookup builds a
+        # PurePath for each
+        self._targets: dict[str, str | None] = {}
+
+    def _target(self, path: str) -> str | None:
+        target = self._targets.get(path, "")
+        if target == "":
+            found = self.files.get_file_from_path(path)
+            target = found.url if found is not None else None
+            if found is None and path in self.published:
+                target = path
+            self._targets[path] = target
+        return target
 
     def link(self, page: Page, path: str, anchor: str = "") -> str | None:
         """URL of the file at docs path ``path`` relative to ``page`` (None if not in the site)."""
-        found = self.files.get_file_from_path(path)
-        if found is not None:
-            target = found.url
-        elif path in self.published:
-            target = path
-        else:
+        target = self._target(path)
+        if target is None:
             return None
-        return relative_url(target, page.url) + (f"#{anchor}" if anchor else "")
+        base = page.url
+        rest = target[len(base) :]
+        if base.endswith("/") and target.startswith(base) and _plain(rest):
+            relative = rest  # a file below the page's folder, as most of a moment page's links
+        else:
+            relative = relative_url(target, base)
+        return relative + (f"#{anchor}" if anchor else "")
 
     def render(self, name: str, page: Page, **context: Any) -> str:
         """The HTML of template ``micromoments/<name>``."""

@@ -11,61 +11,99 @@ search plugin is handed this slimmed copy instead, then the page gets its full H
 * the tags material keeps in its result previews (paragraphs, lists, code) are kept bare;
 * every other tag becomes a space, so the words around it stay apart.
 
-A tag scanner rather than an HTML parser, like :mod:`.toc`: it runs on our own templates'
-well-formed output.
+Regular expressions over the whole page rather than an HTML parser, like :mod:`.toc`: it runs
+on our own templates' well-formed output, and a Python loop over every tag cost more than the
+search plugin saved. Only the dropped elements are walked tag by tag, to find where each ends.
 """
 
 from __future__ import annotations
 
 import re
 
-_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^>]*)>|<!--.*?-->", re.S)
-_SPACES = re.compile(r"\s+")
-_RUNS = re.compile(r" {2,}")
-_DROPPED = frozenset({"script", "style", "svg", "iframe", "template", "object"})
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_NAMED = re.compile(r"<(script|style|svg|iframe|template|object)(?![\w-])[^>]*>", re.I)
+_EXCLUDE = "data-search-exclude"
+_START = re.compile(r"<([a-zA-Z][\w-]*)[^>]*>")
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "source", "track", "wbr"})  # fmt: skip
-_KEPT = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
+_HEADING = re.compile(r"<(h[1-6])(?![\w-])[^>]*>.*?</\1(?![\w-])[^>]*>", re.I | re.S)
+
+
+def _names(names: list[str]) -> str:
+    """An alternation matching ``names`` in any case. Spelled out rather than ``re.I``, which
+    makes Python's regular expressions test every character of the page one by one."""
+    return "|".join("".join(f"[{c}{c.upper()}]" for c in name) for name in names)
+
+
+_KEPT_NAMES = _names(["p", "code", "pre", "li", "ol", "ul", "sub", "sup"])
+_KEPT = re.compile(rf"<(/?)({_KEPT_NAMES})(?![\w-])[^>]*>")
+_OTHER = re.compile(rf"</?(?!(?:{_KEPT_NAMES})(?![\w-]))[a-zA-Z][\w-]*[^>]*>")
+_SAME: dict[str, re.Pattern[str]] = {}  # per tag name: its start and end tags
+
+
+def _element_end(html: str, name: str, start: int) -> int:
+    """Where the element whose start tag ends at ``start`` ends (the page's end if it never
+    does), counting nested elements of the same name."""
+    same = _SAME.get(name)
+    if same is None:
+        same = _SAME[name] = re.compile(rf"<(/?){name}(?![\w-])([^>]*)>", re.I)
+    depth = 1
+    for match in same.finditer(html, start):
+        if match.group(1):
+            depth -= 1
+        elif not match.group(2).rstrip().endswith("/"):
+            depth += 1
+        if depth == 0:
+            return match.end()
+    return len(html)
+
+
+def _next_dropped(html: str, pos: int) -> re.Match[str] | None:
+    """The start tag of the next element search never shows, from ``pos`` on."""
+    named = _NAMED.search(html, pos)
+    end = named.start() if named else len(html)
+    flag = html.find(_EXCLUDE, pos, end)
+    while flag >= 0:  # an element marked data-search-exclude may come first
+        opening = html.rfind("<", pos, flag)
+        tag = _START.match(html, opening) if opening >= 0 else None
+        if tag is not None and tag.end() > flag:
+            return tag
+        flag = html.find(_EXCLUDE, flag + 1, end)  # the words, not an attribute
+    return named
+
+
+def _without_dropped(html: str) -> str:
+    """``html`` without the elements search never shows, and without comments."""
+    html = _COMMENT.sub("", html)
+    kept: list[str] = []
+    pos = 0
+    while (match := _next_dropped(html, pos)) is not None:
+        kept.append(html[pos : match.start()])
+        name = match.group(1).lower()
+        closed = name in _VOID or match.group(0).endswith("/>")
+        pos = match.end() if closed else _element_end(html, name, match.end())
+    kept.append(html[pos:])
+    return "".join(kept)
+
+
+def _collapsed(text: str) -> str:
+    """Every run of whitespace in ``text`` made one space."""
+    inner = " ".join(text.split())
+    if not inner:
+        return " " if text else ""
+    before = " " if text[0].isspace() else ""
+    after = " " if text[-1].isspace() else ""
+    return before + inner + after
 
 
 def searchable(html: str) -> str:
     """``html`` reduced to what material's search index takes from it."""
+    html = _without_dropped(html)
     out: list[str] = []
     pos = 0
-    skipping: str | None = None  # the tag name of the dropped element we are inside
-    depth = 0
-    heading: str | None = None  # inside a heading every tag is kept
-    for match in _TAG.finditer(html):
-        closing, name, attrs = match.group(1), (match.group(2) or "").lower(), match.group(3)
-        if not name:  # a comment
-            out.append(_SPACES.sub(" ", html[pos : match.start()]))
-            pos = match.end()
-            continue
-        if skipping is not None:
-            if name == skipping and not attrs.rstrip().endswith("/"):
-                depth += -1 if closing else 1
-                if depth == 0:
-                    skipping = None
-                    pos = match.end()
-            continue
-        out.append(_SPACES.sub(" ", html[pos : match.start()]))
-        pos = match.end()
-        if not closing and (name in _DROPPED or "data-search-exclude" in attrs):
-            if name not in _VOID and not attrs.rstrip().endswith("/"):
-                skipping, depth = name, 1
-            continue
-        if heading is not None:
-            out.append(match.group(0))
-            if closing and name == heading:
-                heading = None
-        elif name in _HEADINGS:
-            out.append(match.group(0))
-            heading = None if closing else name
-        elif name in _KEPT:
-            out.append(f"<{closing}{name}>")
-        else:
-            out.append(" ")
-    if skipping is None:
-        out.append(_SPACES.sub(" ", html[pos:]))
-    return _RUNS.sub(" ", "".join(out))
+    for heading in _HEADING.finditer(html):
+        out.append(_KEPT.sub(r"<\1\2>", _OTHER.sub(" ", html[pos : heading.start()])))
+        out.append(heading.group(0))
+        pos = heading.end()
+    out.append(_KEPT.sub(r"<\1\2>", _OTHER.sub(" ", html[pos:])))
+    return _collapsed("".join(out))

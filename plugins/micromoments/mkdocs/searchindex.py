@@ -1,0 +1,193 @@
+"""Indexing a generated page for mkdocs-material's search without its HTML parser.
+
+Material's search plugin cuts every page into sections (one per heading with an ``id``) with a
+subclass of Python's ``html.parser``. On a moment page that was, with :mod:`.searchable`, the
+largest cost of MkDocs' side of a build: about 1.8 ms per page, most of it in the plugin's
+per-tag handlers rather than in the tokenizer.
+
+:func:`sections` cuts the slimmed page :func:`.searchable.searchable` makes in one pass over
+the events of the fast tokenizer (:mod:`..clients.tokens`). The slimmed page holds only bare
+paragraph, list and code tags, whole headings and text; anything else (an element material
+skips, a tag the fast tokenizer does not know, an end tag with no start in its section) makes
+it return None, and the page goes to the search plugin as before. A differential test holds
+the two to the same sections on every page of the example catalog and on generated pages.
+
+:func:`index_page` hands the sections to the search plugin's own ``create_entry_for_section``,
+so the entries (locations, titles, tags, boosts) are still material's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html import escape, unescape
+from typing import Any
+
+from material.plugins.search.plugin import Element, SearchPlugin, Section
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
+
+from ..clients.tokens import ATTR, START
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# the tags material keeps as bare tags in a section's text
+_KEPT = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
+# material ignores these start tags altogether (they never enter its stack of open elements)
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})  # fmt: skip
+_SKIPPED = frozenset({"object", "script", "style"})  # material drops their content
+_BARE = re.compile(r"<(/?)([a-zA-Z][-.a-zA-Z0-9:_]*)>")  # most tags of a slimmed page
+Event = tuple[str, str, dict[str, str | None]]  # kind (start, startend, end, data), text, attrs
+
+
+def _events(slim: str) -> Iterator[Event] | None:
+    """The events html.parser would deliver for ``slim``, or None if it is outside the subset.
+
+    A lighter cousin of :func:`..clients.tokens.tokenize`: no positions, no comments, no
+    declarations (the slimmed page has none), and text is unescaped only where it has an ``&``.
+    """
+    events: list[Event] = []
+    append = events.append
+    none: dict[str, str | None] = {}
+    i, n = 0, len(slim)
+    while i < n:
+        j = slim.find("<", i)
+        if j < 0:
+            j = n
+        if j > i:
+            text = slim[i:j]
+            append(("data", unescape(text) if "&" in text else text, none))
+            if j == n:
+                break
+        match = _BARE.match(slim, j)
+        if match is not None:
+            append(("end" if match.group(1) else "start", match.group(2).lower(), none))
+        else:
+            match = START.match(slim, j)
+            if match is None:
+                return None  # an end tag with spaces, a comment, a stray "<": html.parser's job
+            attrs: dict[str, str | None] = {}
+            for attr in ATTR.finditer(match.group(2)):
+                value = attr.group(2)
+                if value is not None:
+                    value = unescape(value[1:-1]) if "&" in value else value[1:-1]
+                attrs[attr.group(1).lower()] = value  # the last of a repeated name wins
+            append(("startend" if match.group(3) else "start", match.group(1).lower(), attrs))
+        i = match.end()
+    return iter(events)
+
+
+@dataclass
+class SearchSection:
+    """The words under one heading (``tag`` is ``hx`` for the words before the first)."""
+
+    tag: str
+    depth: float
+    id: str | None = None
+    title: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+
+
+def sections(slim: str) -> list[SearchSection] | None:
+    """The sections material's search parser makes of ``slim``, or None outside the subset."""
+    events = _events(slim)
+    if events is None:
+        return None
+    found: list[SearchSection] = []
+    open_tags: list[str] = []
+    permalinks: list[bool] = []  # per open element: an <a class="headerlink">, kept from titles
+    section: SearchSection | None = None
+
+    def current() -> SearchSection:
+        nonlocal section
+        if section is None:
+            section = SearchSection("hx", 0)
+            found.append(section)
+        return section
+
+    def target() -> list[str]:
+        # material compares elements by tag: any open element with the heading's tag counts
+        here = current()
+        return here.title if here.tag in open_tags else here.text
+
+    for kind, text, values in events:
+        if kind == "data":
+            if "pre" not in open_tags:
+                text = " " if text.isspace() else text.replace("\n", " ")
+            here = current()
+            if here.tag in open_tags:
+                if not any(permalinks):
+                    here.title.append(escape(text, quote=False))
+            elif not text.isspace():
+                here.text.append(escape(text, quote=False))
+            elif not here.text or not here.text[-1].isspace() or "pre" in open_tags:
+                here.text.append(text)
+            continue
+        if kind in ("start", "startend"):
+            if text in _SKIPPED:
+                return None
+            if "data-search-exclude" in values or values.get("class") == "linenodiv":
+                return None
+            if text not in _VOID:
+                open_tags.append(text)
+                permalinks.append(text == "a" and values.get("class") == "headerlink")
+                if text in _HEADINGS and "id" in values:
+                    if text != "h1" and not found:
+                        found.append(SearchSection("hx", len(open_tags)))
+                    section = SearchSection(text, len(open_tags))
+                    if len(found) > 0:
+                        section.id = values["id"]
+                    found.append(section)
+                current()
+                if text in _KEPT:
+                    target().append(f"<{text}>")
+            if kind == "start":
+                continue
+        if kind not in ("end", "startend"):
+            continue  # comments and declarations: material has no handler for them
+        if not open_tags or open_tags[-1] != text:
+            continue  # material ignores an end tag that does not close the innermost element
+        here = current()
+        if here.depth > len(open_tags):  # leaving the element a nested heading sat in
+            outer = next((s for s in reversed(found) if s.depth <= len(open_tags)), None)
+            if outer is not None:  # the words that follow go back to the enclosing section
+                here.depth = float("inf")
+                section = outer
+        open_tags.pop()
+        permalinks.pop()
+        if text in _KEPT:
+            words = target()
+            try:
+                start = words.index(f"<{text}>")  # the first one, as material looks it up
+            except ValueError:
+                return None  # material would raise here; let it report the page
+            if all(w.isspace() for w in words[start + 1 :]):
+                del words[start:]  # an empty element leaves nothing behind
+            else:
+                words.append(f"</{text}>")
+    return found
+
+
+def search_plugin(config: MkDocsConfig) -> Any | None:
+    """mkdocs-material's search plugin in this build, if it is enabled (another theme's
+    search parses the page itself)."""
+    for plugin in config.plugins.values():
+        if isinstance(plugin, SearchPlugin) and plugin.config.enabled:
+            return plugin
+    return None
+
+
+def index_page(plugin: Any, page: Page, slim: str) -> bool:
+    """Add ``page``'s entries to ``plugin``'s index from ``slim``; False to leave it to it."""
+    found = sections(slim)
+    if found is None:
+        return False
+    search = page.meta.get("search") or {}
+    if search.get("exclude"):
+        return True
+    for s in found:
+        section = Section(Element(s.tag), s.depth)
+        section.id, section.title, section.text = s.id, s.title, s.text
+        plugin.search_index.create_entry_for_section(section, page.toc, page.url, page)
+    return True
