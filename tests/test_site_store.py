@@ -8,7 +8,7 @@ import jinja2
 import pytest
 
 from micromoments.mkdocs.renderer import MemoryBytecodeCache
-from micromoments.mkdocs.store import FileStore
+from micromoments.mkdocs.store import EarlyPublisher, FileStore
 
 
 def _build(store: FileStore, files: dict[str, bytes]) -> None:
@@ -56,6 +56,31 @@ def test_keep_reports_a_missing_file(tmp_path: Path) -> None:
     store = FileStore(tmp_path / "store")
     assert store.keep("gone.html") is False
     assert "gone.html" not in store.paths
+
+
+def test_files_published_early_are_not_placed_again(tmp_path: Path) -> None:
+    store = FileStore(tmp_path / "store")
+    _build(store, {"m/a/one.html": b"1", "m/b/two.html": b"2", "catalog.json": b"{}"})
+    site = tmp_path / "site"
+    early = EarlyPublisher(store, site)
+    early.send(["m/a/one.html", "m/b/two.html"])
+    early.send(["m/a/one.html"])  # sent twice: placed once
+    assert early.finish() == {"m/a/one.html", "m/b/two.html"}
+    assert (site / "m/b/two.html").read_bytes() == b"2"
+    # hard links: the very stored file, not a copy
+    assert (site / "m/a/one.html").stat().st_ino == (store.root / "m/a/one.html").stat().st_ino
+    assert store.publish(site, placed=early.sent) == 1  # only catalog.json was left
+    assert (site / "catalog.json").read_bytes() == b"{}"
+
+
+def test_an_early_publisher_reports_what_went_wrong(tmp_path: Path) -> None:
+    store = FileStore(tmp_path / "store")
+    _build(store, {"m/one.html": b"1"})
+    (tmp_path / "site").write_text("a file where the site folder should be")
+    early = EarlyPublisher(store, tmp_path / "site")
+    early.send(["m/one.html"])
+    with pytest.raises(OSError):
+        early.finish()
 
 
 def test_compiled_templates_are_reused_across_environments(

@@ -12,16 +12,17 @@ Event by event:
   ``mkdocs serve`` and ``--dirty`` builds build every moment here, before MkDocs empties
   ``site_dir``, so failing here leaves the last good site untouched.
 * ``on_files``: adds the generated pages (virtual files, never written into docs/) and event
-  schemas; previews, email images and downloads are published from the file store at the end.
+  schemas; previews, email images and downloads are published from the file store.
 * ``on_env``: while serving, lends the theme environment a bytecode cache kept across rebuilds;
   in a one-off build, moves the overview pages to the end of the file list.
 * ``on_page_context``: renders each generated page from its template just before MkDocs writes
   it (a moment page waits for its moment, an overview page for all of them) and sets its table
   of contents, and indexes a slimmed copy for material's search (see :mod:`.searchable` and
-  :mod:`.searchindex`);
-  ``on_post_page`` lets the HTML go again.
-* ``on_post_build``: reports the moments' problems (errors raise), publishes the stored files,
-  and, after every other plugin, puts a staged site in place.
+  :mod:`.searchindex`).
+* ``on_post_page`` lets a generated page's HTML go again; in a one-off build, a moment's
+  previews and downloads are then published on a thread (see :class:`.store.EarlyPublisher`).
+* ``on_post_build``: reports the moments' problems (errors raise), publishes the stored files
+  not published yet, and, after every other plugin, puts a staged site in place.
 * ``on_build_error``: stops the moments still being built and discards the staged site.
 * Garbage collection: while serving, Python's collector waits until a rebuild is over; a
   one-off build runs no full collections until it is over (see :mod:`.collector`).
@@ -62,7 +63,7 @@ from .searchable import searchable
 from .searchindex import index_page, search_plugin
 from .site import load_site, project_root
 from .staging import StagedSite
-from .store import FileStore
+from .store import EarlyPublisher, FileStore
 from .stream import SiteStream
 from .structure import CatalogSite, MomentView
 from .toc import page_toc
@@ -154,6 +155,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.stream: SiteStream | None = None
         self.young_only = YoungOnly()
         self.staging: StagedSite | None = None
+        self.early: EarlyPublisher | None = None  # publishes moments' files as pages are written
         self._hits = 0  # cache hits before this build
         self.core_log = CoreLog()
 
@@ -189,6 +191,9 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         if self.stream is not None:
             self.stream.cancel()
             self.stream = None
+        if self.early is not None:
+            self.early.cancel()
+            self.early = None
         if self.staging is not None:
             self.staging.discard()
             self.staging = None
@@ -316,6 +321,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         published = self.site.store.paths if self.site.store is not None else set()
         self.renderer = Renderer(self._env[1], config, files, published)
         self.search = search_plugin(config)
+        if self.staging is not None and self.store is not None:  # MkDocs emptied the folder
+            self.early = EarlyPublisher(self.store, Path(config.site_dir))
         return files
 
     @event_priority(100)  # before other plugins load templates from the environment
@@ -350,7 +357,9 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             site_dir = Path(config.site_dir)
             # a dirty rebuild keeps the site folder: only what this build changed moves
             again = self.is_dirty and self.published == site_dir
-            self.store.publish(site_dir, only_written=again)
+            placed = self.early.finish() if self.early is not None else set()
+            self.early = None
+            self.store.publish(site_dir, only_written=again, placed=placed)
             self.published = site_dir
         self.printed = {uri: p.fingerprint for uri, p in self.pages.items() if p.fingerprint}
         if self.site is not None:
@@ -426,6 +435,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             moment_id = self._page_moments.get(page.file.src_uri)
             if view is None and self.stream is not None and moment_id is not None:
                 view = self.stream.view(moment_id)
+            if view is not None and self.early is not None:
+                self.early.send(view.built.written)
             if view is not None and not self.is_serve:
                 view.let_go()  # a one-off build writes each moment page once
         return output

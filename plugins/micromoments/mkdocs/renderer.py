@@ -10,6 +10,7 @@ safe on purpose.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 from collections.abc import Collection
 from typing import Any
@@ -117,9 +118,9 @@ def relative_url(url: str, other: str) -> str:
     return relative + "/" if url.endswith("/") else relative
 
 
-def _plain(rest: str) -> bool:
-    """True when ``rest`` is a path below a folder with nothing to normalise in it."""
-    return bool(rest) and not rest.startswith("/") and "//" not in rest and "/." not in "/" + rest
+def _plain(path: str) -> bool:
+    """True when ``path`` is a relative path with nothing to normalise in it."""
+    return bool(path) and not path.startswith("/") and "//" not in path and "/." not in "/" + path
 
 
 class Renderer:
@@ -156,10 +157,14 @@ class Renderer:
         if target is None:
             return None
         base = page.url
-        rest = target[len(base) :]
-        if base.endswith("/") and target.startswith(base) and _plain(rest):
-            relative = rest  # a file below the page's folder, as most of a moment page's links
-        else:
+        relative = None
+        if base.endswith("/") and _plain(base) and _plain(target):
+            # both already normal: the common folders are a common prefix of the strings
+            common = os.path.commonprefix((base, target))  # noqa: RUF071 (cut at "/" below)
+            if len(common) < len(target):  # not one of the page's own folders: those go below
+                cut = common.rfind("/") + 1
+                relative = "../" * base.count("/", cut) + target[cut:]
+        if relative is None:
             relative = relative_url(target, base)
         return relative + (f"#{anchor}" if anchor else "")
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Collection, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 
@@ -129,16 +131,22 @@ class FileStore:
                     os.unlink(path)
         self._pruned = set(self.paths)
 
-    def publish(self, site_dir: Path, *, only_written: bool = False) -> int:
+    def publish(
+        self, site_dir: Path, *, only_written: bool = False, placed: Collection[str] = ()
+    ) -> int:
         """Put the stored files into ``site_dir`` (hard links where possible); returns how
         many were (re)placed. Files already there and unchanged are left alone; with
         ``only_written`` (a dirty rebuild of a site published before) just the files this
-        build changed are looked at."""
-        placed = 0
+        build changed are looked at; the files in ``placed`` were put there already."""
         names = sorted(self.written) if only_written else self.order
+        return self.place(site_dir, [p for p in names if p not in placed] if placed else names)
+
+    def place(self, site_dir: Path, site_paths: Iterable[str]) -> int:
+        """Put the stored ``site_paths`` into ``site_dir``, as :meth:`publish` does."""
+        placed = 0
         root, into = str(self.root), str(site_dir)
         folders: set[str] = set()  # made (or found) already: most files share a folder
-        for site_path in names:
+        for site_path in site_paths:
             source = os.path.join(root, site_path)
             target = os.path.join(into, site_path)
             try:
@@ -163,3 +171,40 @@ class FileStore:
                 shutil.copy2(source, target)
             placed += 1
         return placed
+
+
+class EarlyPublisher:
+    """Puts each moment's stored files into the site folder on a thread, as moments finish.
+
+    Publishing every file once the last page was written took the last 0.8 s of a
+    1,000-moment build, with both cores otherwise idle. A one-off build publishes each moment's
+    files as soon as its page is written (MkDocs has emptied the site folder by then); the
+    thread spends its time in system calls, which let the build go on. :meth:`finish` waits
+    for it and names what is in place, for :meth:`FileStore.publish` to skip.
+    """
+
+    def __init__(self, store: FileStore, site_dir: Path) -> None:
+        self.store = store
+        self.site_dir = site_dir
+        self.sent: set[str] = set()
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="micromoments-publish")
+        self._jobs: list[Future[int]] = []
+
+    def send(self, site_paths: Iterable[str]) -> None:
+        """Publish these stored files soon."""
+        fresh = [p for p in site_paths if p not in self.sent]
+        self.sent.update(fresh)
+        self._jobs.append(self._pool.submit(self.store.place, self.site_dir, fresh))
+
+    def finish(self) -> set[str]:
+        """Wait until everything sent is in place (raising what went wrong); what was sent."""
+        try:
+            for job in self._jobs:
+                job.result()
+        finally:
+            self._pool.shutdown()
+        return self.sent
+
+    def cancel(self) -> None:
+        """Stop: the build failed and its site folder is being thrown away."""
+        self._pool.shutdown(cancel_futures=True)
