@@ -79,7 +79,7 @@ def test_an_early_publisher_reports_what_went_wrong(tmp_path: Path) -> None:
     (tmp_path / "site").write_text("a file where the site folder should be")
     early = EarlyPublisher(store, tmp_path / "site")
     early.send(["m/one.html"])
-    with pytest.raises(OSError):
+    with pytest.raises(NotADirectoryError):
         early.finish()
 
 

@@ -137,19 +137,16 @@ class Renderer:
         self.config = config
         self.files = files
         self.published = published  # site paths the plugin places itself (previews, downloads)
-        # docs path to site URL: a moment page links some 50 files, and MkDocs' lookup builds a
-        # PurePath for each
-        self._targets: dict[str, str | None] = {}
 
     def _target(self, path: str) -> str | None:
-        target = self._targets.get(path, "")
-        if target == "":
+        """The site URL of docs path ``path``, None if it is not in the site."""
+        # MkDocs' lookup makes a PurePath of every path; a moment page links some 50 files
+        found = self.files.src_uris.get(path) if _plain(path) else None
+        if found is None:
             found = self.files.get_file_from_path(path)
-            target = found.url if found is not None else None
-            if found is None and path in self.published:
-                target = path
-            self._targets[path] = target
-        return target
+        if found is not None:
+            return found.url
+        return path if path in self.published else None
 
     def link(self, page: Page, path: str, anchor: str = "") -> str | None:
         """URL of the file at docs path ``path`` relative to ``page`` (None if not in the site)."""
