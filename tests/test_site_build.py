@@ -185,6 +185,8 @@ def test_downloads_hold_every_module(example: tuple[Path, Path]) -> None:
         assert expected <= names, mid
         with zipfile.ZipFile(files / f"{mid}.zip") as single:
             assert set(single.namelist()) == expected
+            for name, data in built.artifacts.items():
+                assert single.read(f"{mid}/{name}") == data  # CRC checked as it is read
         for name, data in built.artifacts.items():
             assert (files / mid / name).read_bytes() == data
     catalog = json.loads((files / "catalog.json").read_text(encoding="utf-8"))
