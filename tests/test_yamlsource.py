@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import math
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from micromoments.diagnostics import Position
 from micromoments.yamlsource import load_yaml, resolve_plain
 
@@ -73,6 +79,49 @@ def test_plain_resolution() -> None:
     assert resolve_plain(".inf") == float("inf")
     assert resolve_plain("1_000") == "1_000"
     assert resolve_plain("") is None
+
+
+def _resolve_by_every_pattern(text: str) -> object:
+    """The YAML 1.2 core schema, pattern by pattern in the spec's order (the oracle)."""
+    patterns: list[tuple[str, object]] = [
+        (r"~|null|Null|NULL", None), (r"true|True|TRUE", True), (r"false|False|FALSE", False),
+        (r"[-+]?[0-9]+", int), (r"0x[0-9a-fA-F]+", 16), (r"0o[0-7]+", 8),
+        (r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?", float),
+        (r"[-+]?\.(inf|Inf|INF)", "inf"), (r"\.(nan|NaN|NAN)", "nan"),
+    ]  # fmt: skip
+    if text == "":
+        return None
+    for pattern, kind in patterns:
+        if re.fullmatch(pattern, text):
+            if kind is int:
+                return int(text)
+            if kind in (16, 8):
+                return int(text[2:], kind)  # type: ignore[call-overload]
+            if kind is float:
+                return float(text)
+            if kind == "inf":
+                return float("-inf") if text.startswith("-") else float("inf")
+            if kind == "nan":
+                return "nan"
+            return kind
+    return text
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789+-.eExXoO~abfnlrstuNTFAILSU_ ", max_size=8),
+        st.sampled_from(["null", "Null", "NULL", "~", "true", "FALSE", ".inf", "-.Inf", ".NaN",
+                         "0x1F", "0o17", "1e5", "+.5", "no", "on", "12:30", "nb", "tRUE"]),
+    )
+)  # fmt: skip
+def test_plain_scalars_resolve_as_the_core_schema_says(text: str) -> None:
+    ours = resolve_plain(text)
+    expected = _resolve_by_every_pattern(text)
+    if expected == "nan":
+        assert isinstance(ours, float) and math.isnan(ours)
+    else:
+        assert ours == expected and type(ours) is type(expected)
 
 
 def test_positions_survive_pickling_as_the_workers_and_the_build_cache_use_it() -> None:

@@ -33,6 +33,15 @@ try:  # the C parser (which also composes) is ~10x faster; the pure-Python one b
             CParser.__init__(self, stream)
             BaseResolver.__init__(self)
 
+        def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+            # BaseResolver's answer without its generic lookups (it has no implicit resolvers
+            # and no path resolvers); the parser asks once per node
+            if kind is yaml.ScalarNode:
+                return BaseResolver.DEFAULT_SCALAR_TAG
+            if kind is yaml.SequenceNode:
+                return BaseResolver.DEFAULT_SEQUENCE_TAG
+            return BaseResolver.DEFAULT_MAPPING_TAG
+
 except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -101,12 +110,17 @@ def _mark(node: yaml.Node, line_offset: int) -> Position:
     return Position(node.start_mark.line + 1 + line_offset, node.start_mark.column + 1)
 
 
+_NUMERIC_START = frozenset("0123456789+-.")  # how every int, float, inf and nan begins
+
+
 def resolve_plain(text: str) -> Any:
     """Turn an unquoted scalar into None, bool, int, float or str (YAML 1.2 core schema)."""
-    if text == "" or _NULL.match(text):
+    if not text:
         return None
-    if text in _BOOL:
-        return _BOOL[text]
+    if text[0] not in _NUMERIC_START:  # most values are words: two lookups, not seven patterns
+        if text in _BOOL:
+            return _BOOL[text]
+        return None if _NULL.match(text) else text
     if _INT.match(text):
         return int(text)
     if _HEX.match(text):
