@@ -87,33 +87,37 @@ class AssetCopies:
         return known
 
 
-def email_preview(
-    document: str, scheme: Scheme, *, target: str, brand: Brand, templates: Path,
-    assets: AssetCopies,
+def localised(
+    document: str, *, folder: str, brand: Brand, templates: Path, assets: AssetCopies
 ) -> str:  # fmt: skip
-    """The preview file at site path ``target`` for a rendered email ``document``."""
-    localised, used = localise_assets(
+    """``document`` with its images linked from preview files in the site folder ``folder``.
+
+    Done once per rendition: its light and dark previews lie side by side.
+    """
+    target = f"{folder}/preview.html"  # any file in the folder: links are relative to it
+    result, used = localise_assets(
         document, brand, templates, lambda file: layout.relative(assets.site_path(file), target)
     )
     assets.used.update(used)
-    return _harden(force_scheme(localised, scheme), scheme)
+    return result
+
+
+def email_preview(document: str, scheme: Scheme) -> str:
+    """The preview file of a rendered email ``document`` (already :func:`localised`)."""
+    return _harden(force_scheme(document, scheme), scheme)
 
 
 def web_preview(
-    fragment: str, scheme: Scheme, *, target: str, title: str, locale: str, direction: str,
-    brand: Brand, templates: Path, assets: AssetCopies,
+    fragment: str, scheme: Scheme, *, title: str, locale: str, direction: str
 ) -> str:  # fmt: skip
-    """The preview file for a web fragment (``<style>`` + ``<article>``), as a whole page."""
-    localised, used = localise_assets(
-        fragment, brand, templates, lambda file: layout.relative(assets.site_path(file), target)
-    )
-    assets.used.update(used)
+    """The preview file for a web fragment (``<style>`` + ``<article>``, already
+    :func:`localised`), as a whole page."""
     page = (
         f'<!DOCTYPE html>\n<html lang="{html.escape(locale)}" dir="{html.escape(direction)}">'
         f'<head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
         f"<title>{html.escape(title)}</title>"
         "<style>body{margin:0;padding:16px;background:#f3f4f6}"
         "@media (prefers-color-scheme: dark){body{background:#111827}}</style>"
-        f"</head><body>{localised}</body></html>\n"
+        f"</head><body>{fragment}</body></html>\n"
     )
     return _harden(force_scheme(page, scheme), scheme)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from ..results.charts import moment_charts
 from ..results.summary import portfolio, summarize_catalog
 from ..write.zips import ZipMerger
 from . import layout
-from .previews import SCHEMES, AssetCopies, email_preview, web_preview
+from .previews import SCHEMES, AssetCopies, email_preview, localised, web_preview
 from .store import FileStore
 from .structure import CatalogSite, Download, MomentView, PreviewState
 from .tracking import tracking_plan
@@ -171,22 +172,20 @@ class StoreFiles:
             store.put(layout.download(f"{moment_id}.zip"), built.zip)
         assets = AssetCopies()
         for (locale, variant, scenario), rendition in built.previews.items():
-            for scheme in SCHEMES:
-                if rendition.email is not None:
-                    target = layout.preview_file(moment_id, "email", locale, variant, scenario,
-                                                 scheme)  # fmt: skip
-                    store.put(target, email_preview(
-                        rendition.email.html, scheme, target=target, brand=brand,
-                        templates=self.templates, assets=assets,
-                    ).encode())  # fmt: skip
-                if rendition.web is not None:
-                    target = layout.preview_file(moment_id, "web", locale, variant, scenario,
-                                                 scheme)  # fmt: skip
-                    store.put(target, web_preview(
-                        rendition.web.html, scheme, target=target, title=rendition.web.title,
-                        locale=locale, direction=rendition.direction, brand=brand,
-                        templates=self.templates, assets=assets,
-                    ).encode())  # fmt: skip
+            for channel, source in (("email", rendition.email), ("web", rendition.web)):
+                if source is None:
+                    continue
+                files = {scheme: layout.preview_file(moment_id, channel, locale, variant,
+                                                     scenario, scheme) for scheme in SCHEMES}  # fmt: skip
+                document = localised(source.html, folder=posixpath.dirname(files["light"]),
+                                     brand=brand, templates=self.templates, assets=assets)  # fmt: skip
+                for scheme, target in files.items():
+                    if channel == "web" and rendition.web is not None:
+                        page = web_preview(document, scheme, title=rendition.web.title,
+                                           locale=locale, direction=rendition.direction)  # fmt: skip
+                    else:
+                        page = email_preview(document, scheme)
+                    store.put(target, page.encode())
         built.written = list(store.order)
         built.changed = [path for path in store.order if path in store.written]
         built.preview_assets = sorted(assets.used)
