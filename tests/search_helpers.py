@@ -25,11 +25,40 @@ def our_sections(slim: str) -> list[tuple[Any, ...]] | None:
     return [(s.tag, s.depth, s.id, s.title, s.text) for s in found]
 
 
-def assert_same_sections(html: str) -> bool:
-    """Our sections equal material's for the slimmed ``html``; False if we left it to material."""
+def fast_path_matches_material(html: str) -> bool:
+    """True when our sections of the slimmed ``html`` are material's; False when we leave the
+    page to material. Fails the test when they differ."""
     slim = searchable(html)
     ours = our_sections(slim)
     if ours is None:
         return False
     assert ours == material_sections(slim), slim
     return True
+
+
+def balanced(pieces: list[str]) -> str:
+    """``pieces`` (tags and text) made a well-formed page: a stray end tag is dropped, an end
+    tag closes what is open inside its element, a heading never opens inside a heading, and
+    whatever is still open is closed at the end. Void tags are left as they are."""
+    stack: list[str] = []
+    out: list[str] = []
+    for piece in pieces:
+        name = piece.strip("</>").split()[0].lower() if piece.startswith("<") else ""
+        if piece.startswith("</"):
+            while name in stack:
+                top = stack.pop()
+                out.append(f"</{top}>")
+                if top == name:
+                    break
+            continue
+        if name in ("br", "input", "img"):
+            out.append(piece)
+        elif name:
+            if name.startswith("h") and any(t in stack for t in ("h1", "h2", "h3")):
+                continue
+            stack.append(name)
+            out.append(piece)
+        else:
+            out.append(piece)
+    out.extend(f"</{name}>" for name in reversed(stack))
+    return "".join(out)

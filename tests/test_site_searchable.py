@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from micromoments.mkdocs.searchable import searchable
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from micromoments.mkdocs.searchable import _tag_by_tag, searchable
+from search_helpers import balanced, material_sections
 
 
 def test_headings_are_kept_whole_with_their_ids() -> None:
@@ -60,3 +64,35 @@ def test_a_comment_inside_an_excluded_element_keeps_it_hidden() -> None:
 def test_uppercase_tags_are_read_like_lowercase_ones() -> None:
     html = '<DIV><P CLASS="x">a</P><SCRIPT>x</SCRIPT><H2 id="t">T</H2></DIV>'
     assert searchable(html) == ' <P>a</P><H2 id="t">T</H2> '
+
+
+def test_a_less_than_sign_in_an_attribute_value_is_not_a_tag() -> None:
+    html = '<p>a</p><a title="x<y" data-search-exclude>z</a><p>after</p>'
+    assert searchable(html) == "<p>a</p><p>after</p>"
+    assert searchable('<div title="<script>">a</div><p>after</p>') == " a <p>after</p>"
+
+
+def test_a_heading_without_its_end_tag_keeps_what_follows() -> None:
+    assert searchable('<h2 id="a">Title<p>text</p>') == '<h2 id="a">Title<p>text</p>'
+    html = '<h2 id="a">x<h2>y</h2>z</h2><p>body</p>'
+    assert searchable(html) == html
+
+
+_PIECES = st.sampled_from(
+    ["<p>", "</p>", '<p class="lead">', "<li>", "</li>", "<code>", "</code>", "<pre>", "</pre>",
+     '<h2 id="a">', "</h2>", "<h3 id='b'>", "</h3>", '<a class="headerlink" href="#a">', "</a>",
+     "<div>", "</div>", '<div data-search-exclude class="x">', "<span>", "</span>", "<br>",
+     "<script>", "</script>", "<svg>", "</svg>", '<input type="radio">', "<SPAN>", "</SPAN>",
+     "word", "two words", " ", "\n  ", "&amp;", "ø", '"quoted"', "x = y"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=30))
+def test_the_expressions_and_the_tag_reader_give_material_the_same_sections(
+    pieces: list[str],
+) -> None:
+    """The whole-page expressions and the tag-by-tag reader they leave odd pages to agree on
+    every page material would index alike."""
+    html = balanced(pieces)
+    assert material_sections(searchable(html)) == material_sections(_tag_by_tag(html))

@@ -69,7 +69,7 @@ def test_files_published_early_are_not_placed_again(tmp_path: Path) -> None:
     assert (site / "m/b/two.html").read_bytes() == b"2"
     # hard links: the very stored file, not a copy
     assert (site / "m/a/one.html").stat().st_ino == (store.root / "m/a/one.html").stat().st_ino
-    assert store.publish(site, placed=early.sent) == 1  # only catalog.json was left
+    assert store.publish(site, already=early.sent) == 1  # only catalog.json was left
     assert (site / "catalog.json").read_bytes() == b"{}"
 
 

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from material.plugins.search.plugin import SearchPlugin
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
@@ -142,7 +143,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.is_dirty = False
         self.published: Path | None = None  # the site folder the store was last published to
         self.renderer: Renderer | None = None
-        self.search: Any | None = None  # mkdocs-material's search plugin, if enabled
+        self.search: SearchPlugin | None = None  # mkdocs-material's search plugin, if enabled
         self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
         self._full: tuple[Page, str] | None = None  # the page being written and its full HTML
         self.compiled = MemoryBytecodeCache()
@@ -180,6 +181,9 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
 
     def on_shutdown(self) -> None:
         """Forget serve mode, so a later build in the same process fails on errors again."""
+        if self.early is not None:  # interrupted: its staging folder is not published
+            self.early.cancel()
+            self.early = None
         self.is_serve = False
         self.collector.stop()
         self.young_only.stop()
@@ -359,7 +363,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             again = self.is_dirty and self.published == site_dir
             placed = self.early.finish() if self.early is not None else set()
             self.early = None
-            self.store.publish(site_dir, only_written=again, placed=placed)
+            self.store.publish(site_dir, only_written=again, already=placed)
             self.published = site_dir
         self.printed = {uri: p.fingerprint for uri, p in self.pages.items() if p.fingerprint}
         if self.site is not None:

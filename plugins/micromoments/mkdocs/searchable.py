@@ -14,31 +14,40 @@ search plugin is handed this slimmed copy instead, then the page gets its full H
 Regular expressions over the whole page rather than an HTML parser, like :mod:`.toc`: it runs
 on our own templates' well-formed output, and a Python loop over every tag cost more than the
 search plugin saved. Only the dropped elements are walked tag by tag, to find where each ends.
+Two things those expressions would misread go to the tag-by-tag reader instead: a ``<`` inside
+a quoted attribute value, and a heading without its end tag (or one inside another).
 """
 
 from __future__ import annotations
 
 import re
 
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_NAMED = re.compile(r"<(script|style|svg|iframe|template|object)(?![\w-])[^>]*>", re.I)
-_EXCLUDE = "data-search-exclude"
-_START = re.compile(r"<([a-zA-Z][\w-]*)[^>]*>")
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "source", "track", "wbr"})  # fmt: skip
-_HEADING = re.compile(r"<(h[1-6])(?![\w-])[^>]*>.*?</\1(?![\w-])[^>]*>", re.I | re.S)
-
 
 def _names(names: list[str]) -> str:
-    """An alternation matching ``names`` in any case. Spelled out rather than ``re.I``, which
-    makes Python's regular expressions test every character of the page one by one."""
-    return "|".join("".join(f"[{c}{c.upper()}]" for c in name) for name in names)
+    """An alternation matching ``names`` in any case. Spelled out rather than with ``re.I``,
+    under which Python's regular expressions compare every character of the page one by one
+    (four times slower here)."""
+    return "|".join("".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in name)
+                    for name in names)  # fmt: skip
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_DROPPED_NAMES = ["script", "style", "svg", "iframe", "template", "object"]
+_NAMED = re.compile(rf"<({_names(_DROPPED_NAMES)})(?![\w-])[^>]*>")
+_EXCLUDE = "data-search-exclude"
+_START = re.compile(r"<([a-zA-Z][\w-]*)[^>]*>")
+# material's list of elements without an end tag
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})  # fmt: skip
+_HEADING_NAMES = _names(["h1", "h2", "h3", "h4", "h5", "h6"])
+_HEADING = re.compile(rf"<({_HEADING_NAMES})(?![\w-])[^>]*>.*?</\1(?![\w-])[^>]*>", re.S)
+_HEADING_START = re.compile(rf"<(?:{_HEADING_NAMES})(?![\w-])")
 _KEPT_NAMES = _names(["p", "code", "pre", "li", "ol", "ul", "sub", "sup"])
 _KEPT = re.compile(rf"<(/?)({_KEPT_NAMES})(?![\w-])[^>]*>")
 _OTHER = re.compile(rf"</?(?!(?:{_KEPT_NAMES})(?![\w-]))[a-zA-Z][\w-]*[^>]*>")
 _SAME: dict[str, re.Pattern[str]] = {}  # per tag name: its start and end tags
+# a quoted attribute value with a "<" in it: the expressions above would take it for a tag
+_LT_IN_VALUE = re.compile(r"""=\s*(?:"[^"]*<|'[^']*<)""")
 
 
 def _element_end(html: str, name: str, start: int) -> int:
@@ -46,7 +55,7 @@ def _element_end(html: str, name: str, start: int) -> int:
     does), counting nested elements of the same name."""
     same = _SAME.get(name)
     if same is None:
-        same = _SAME[name] = re.compile(rf"<(/?){name}(?![\w-])([^>]*)>", re.I)
+        same = _SAME[name] = re.compile(rf"<(/?){_names([name])}(?![\w-])([^>]*)>")
     depth = 1
     for match in same.finditer(html, start):
         if match.group(1):
@@ -73,8 +82,7 @@ def _next_dropped(html: str, pos: int) -> re.Match[str] | None:
 
 
 def _without_dropped(html: str) -> str:
-    """``html`` without the elements search never shows, and without comments."""
-    html = _COMMENT.sub("", html)
+    """``html`` (without comments) without the elements search never shows."""
     kept: list[str] = []
     pos = 0
     while (match := _next_dropped(html, pos)) is not None:
@@ -98,12 +106,63 @@ def _collapsed(text: str) -> str:
 
 def searchable(html: str) -> str:
     """``html`` reduced to what material's search index takes from it."""
+    html = _COMMENT.sub("", html)
+    if _LT_IN_VALUE.search(html):
+        return _tag_by_tag(html)
     html = _without_dropped(html)
+    headings = list(_HEADING.finditer(html))
+    if len(headings) != len(_HEADING_START.findall(html)):
+        return _tag_by_tag(html)
     out: list[str] = []
     pos = 0
-    for heading in _HEADING.finditer(html):
+    for heading in headings:
         out.append(_KEPT.sub(r"<\1\2>", _OTHER.sub(" ", html[pos : heading.start()])))
         out.append(heading.group(0))
         pos = heading.end()
     out.append(_KEPT.sub(r"<\1\2>", _OTHER.sub(" ", html[pos:])))
+    return _collapsed("".join(out))
+
+
+_TAG = re.compile(r"""<(/?)([a-zA-Z][\w-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_DROPPED = frozenset(_DROPPED_NAMES)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_KEPT_TAGS = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
+
+
+def _tag_by_tag(html: str) -> str:
+    """:func:`searchable` for the pages its expressions misread, one tag at a time (comments
+    are gone already). A heading left open keeps everything after it, as material reads it."""
+    out: list[str] = []
+    pos = 0
+    skipping: str | None = None  # the tag name of the dropped element we are inside
+    depth = 0
+    heading: str | None = None  # inside a heading every tag is kept
+    for match in _TAG.finditer(html):
+        closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
+        if skipping is not None:
+            if name == skipping and not attrs.rstrip().endswith("/"):
+                depth += -1 if closing else 1
+                if depth == 0:
+                    skipping = None
+                    pos = match.end()
+            continue
+        out.append(html[pos : match.start()])
+        pos = match.end()
+        if not closing and (name in _DROPPED or _EXCLUDE in attrs):
+            if name not in _VOID and not attrs.rstrip().endswith("/"):
+                skipping, depth = name, 1
+            continue
+        if heading is not None:
+            out.append(match.group(0))
+            if closing and name == heading:
+                heading = None
+        elif name in _HEADINGS:
+            out.append(match.group(0))
+            heading = None if closing else name
+        elif name in _KEPT_TAGS:
+            out.append(f"<{closing}{name}>")
+        else:
+            out.append(" ")
+    if skipping is None:
+        out.append(html[pos:])
     return _collapsed("".join(out))

@@ -11,6 +11,8 @@ paragraph, list and code tags, whole headings and text; anything else (an elemen
 skips, a tag the fast tokenizer does not know, an end tag with no start in its section) makes
 it return None, and the page goes to the search plugin as before. A differential test holds
 the two to the same sections on every page of the example catalog and on generated pages.
+That test ran against one version of material's parser; :func:`search_plugin` recognises it by
+its source, and with any other version every page goes to the search plugin.
 
 :func:`index_page` hands the sections to the search plugin's own ``create_entry_for_section``,
 so the entries (locations, titles, tags, boosts) are still material's.
@@ -18,13 +20,13 @@ so the entries (locations, titles, tags, boosts) are still material's.
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import escape, unescape
-from typing import Any
 
-from material.plugins.search.plugin import Element, SearchPlugin, Section
+from material.plugins.search.plugin import Element, Parser, SearchPlugin, Section, void
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
@@ -33,15 +35,17 @@ from ..clients.tokens import ATTR, START
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # the tags material keeps as bare tags in a section's text
 _KEPT = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
-# material ignores these start tags altogether (they never enter its stack of open elements)
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "param", "source", "track", "wbr"})  # fmt: skip
-_SKIPPED = frozenset({"object", "script", "style"})  # material drops their content
+# material drops the content of the first three; html.parser reads the content of the others
+# (in some Python versions) as text, where the events below would see tags
+_SKIPPED = frozenset({"object", "script", "style", "textarea", "title", "xmp", "noembed",
+                      "noframes", "noscript", "plaintext", "iframe"})  # fmt: skip
+# sha256 of the source of material's search parser (and its void tags) the tests compared with
+_TESTED_PARSER = "e613be6a89b26c76"
 _BARE = re.compile(r"<(/?)([a-zA-Z][-.a-zA-Z0-9:_]*)>")  # most tags of a slimmed page
 Event = tuple[str, str, dict[str, str | None]]  # kind (start, startend, end, data), text, attrs
 
 
-def _events(slim: str) -> Iterator[Event] | None:
+def _events(slim: str) -> list[Event] | None:
     """The events html.parser would deliver for ``slim``, or None if it is outside the subset.
 
     A lighter cousin of :func:`..clients.tokens.tokenize`: no positions, no comments, no
@@ -75,7 +79,7 @@ def _events(slim: str) -> Iterator[Event] | None:
                 attrs[attr.group(1).lower()] = value  # the last of a repeated name wins
             append(("startend" if match.group(3) else "start", match.group(1).lower(), attrs))
         i = match.end()
-    return iter(events)
+    return events
 
 
 @dataclass
@@ -129,7 +133,7 @@ def sections(slim: str) -> list[SearchSection] | None:
                 return None
             if "data-search-exclude" in values or values.get("class") == "linenodiv":
                 return None
-            if text not in _VOID:
+            if text not in void:  # material's void tags never enter its open elements
                 open_tags.append(text)
                 permalinks.append(text == "a" and values.get("class") == "headerlink")
                 if text in _HEADINGS and "id" in values:
@@ -139,13 +143,11 @@ def sections(slim: str) -> list[SearchSection] | None:
                     if len(found) > 0:
                         section.id = values["id"]
                     found.append(section)
-                current()
+                current()  # material opens the first section at any start tag
                 if text in _KEPT:
                     target().append(f"<{text}>")
             if kind == "start":
                 continue
-        if kind not in ("end", "startend"):
-            continue  # comments and declarations: material has no handler for them
         if not open_tags or open_tags[-1] != text:
             continue  # material ignores an end tag that does not close the innermost element
         here = current()
@@ -169,16 +171,24 @@ def sections(slim: str) -> list[SearchSection] | None:
     return found
 
 
-def search_plugin(config: MkDocsConfig) -> Any | None:
-    """mkdocs-material's search plugin in this build, if it is enabled (another theme's
-    search parses the page itself)."""
+def parser_is_tested() -> bool:
+    """True when material's search parser is the one :func:`sections` was tested against."""
+    source = inspect.getsource(Parser) + repr(sorted(void))
+    return hashlib.sha256(source.encode()).hexdigest()[:16] == _TESTED_PARSER
+
+
+def search_plugin(config: MkDocsConfig) -> SearchPlugin | None:
+    """mkdocs-material's search plugin in this build, if it is enabled and its parser is the
+    tested one (another theme's search parses the page itself)."""
+    if not parser_is_tested():
+        return None
     for plugin in config.plugins.values():
         if isinstance(plugin, SearchPlugin) and plugin.config.enabled:
             return plugin
     return None
 
 
-def index_page(plugin: Any, page: Page, slim: str) -> bool:
+def index_page(plugin: SearchPlugin, page: Page, slim: str) -> bool:
     """Add ``page``'s entries to ``plugin``'s index from ``slim``; False to leave it to it."""
     found = sections(slim)
     if found is None:

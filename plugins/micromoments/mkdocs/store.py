@@ -132,14 +132,14 @@ class FileStore:
         self._pruned = set(self.paths)
 
     def publish(
-        self, site_dir: Path, *, only_written: bool = False, placed: Collection[str] = ()
+        self, site_dir: Path, *, only_written: bool = False, already: Collection[str] = ()
     ) -> int:
         """Put the stored files into ``site_dir`` (hard links where possible); returns how
         many were (re)placed. Files already there and unchanged are left alone; with
         ``only_written`` (a dirty rebuild of a site published before) just the files this
-        build changed are looked at; the files in ``placed`` were put there already."""
+        build changed are looked at; the files in ``already`` were put there already."""
         names = sorted(self.written) if only_written else self.order
-        return self.place(site_dir, [p for p in names if p not in placed] if placed else names)
+        return self.place(site_dir, [p for p in names if p not in already] if already else names)
 
     def place(self, site_dir: Path, site_paths: Iterable[str]) -> int:
         """Put the stored ``site_paths`` into ``site_dir``, as :meth:`publish` does."""
@@ -193,6 +193,8 @@ class EarlyPublisher:
     def send(self, site_paths: Iterable[str]) -> None:
         """Publish these stored files soon."""
         fresh = [p for p in site_paths if p not in self.sent]
+        if not fresh:
+            return
         self.sent.update(fresh)
         self._jobs.append(self._pool.submit(self.store.place, self.site_dir, fresh))
 
