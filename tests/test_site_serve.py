@@ -9,6 +9,7 @@ is faster and more precise than watching a real server reload.
 from __future__ import annotations
 
 import gc
+import json
 import os
 import re
 import shutil
@@ -239,3 +240,21 @@ def test_an_edited_template_override_shows_in_the_next_rebuild(serve: Serve) -> 
     html = serve.page("catalog")
     assert html.count('class="ops-card"') == 11
     assert 'class="team-card"' not in html
+
+
+def _search_locations(serve: Serve) -> list[str]:
+    index = json.loads((serve.site / "search/search_index.json").read_text(encoding="utf-8"))
+    return [entry["location"] for entry in index["docs"]]
+
+
+def test_a_dirty_rebuild_keeps_one_search_entry_per_section(dirty_serve: Serve) -> None:
+    serve = dirty_serve
+    serve.rebuild()
+    before = _search_locations(serve)
+    spec = serve.project / ORDER
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("status: live", "status: ready", 1), encoding="utf-8")
+    serve.rebuild()  # the moment's page and the overview pages that list it
+    after = _search_locations(serve)
+    assert len(after) == len(set(after))  # no section twice
+    assert sorted(after) == sorted(before)  # and none lost

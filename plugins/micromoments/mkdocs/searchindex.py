@@ -193,6 +193,12 @@ def index_page(plugin: SearchPlugin, page: Page, slim: str) -> bool:
     found = sections(slim)
     if found is None:
         return False
+    previous = plugin.search_index_prev  # the last build's index, in a dirty rebuild
+    if previous is not None:
+        # material drops the old entries of the first page a dirty rebuild indexes, not of
+        # every page; a generated page's old entries would stay beside its new ones
+        previous.entries = [e for e in previous.entries
+                            if e["location"].partition("#")[0] != page.url]  # fmt: skip
     search = page.meta.get("search") or {}
     if search.get("exclude"):
         return True
