@@ -36,9 +36,13 @@ def fast_path_matches_material(html: str) -> bool:
     return True
 
 
+# elements a heading cannot stand in (an HTML parser would close a paragraph before it)
+_NO_HEADING_INSIDE = ("h1", "h2", "h3", "p", "code", "pre", "sub", "sup", "span", "a", "em")
+
+
 def balanced(pieces: list[str]) -> str:
     """``pieces`` (tags and text) made a well-formed page: a stray end tag is dropped, an end
-    tag closes what is open inside its element, a heading never opens inside a heading, and
+    tag closes what is open inside its element, a heading opens only where HTML allows it, and
     whatever is still open is closed at the end. Void tags are left as they are."""
     stack: list[str] = []
     out: list[str] = []
@@ -54,7 +58,7 @@ def balanced(pieces: list[str]) -> str:
         if name in ("br", "input", "img"):
             out.append(piece)
         elif name:
-            if name.startswith("h") and any(t in stack for t in ("h1", "h2", "h3")):
+            if name in ("h1", "h2", "h3") and any(t in stack for t in _NO_HEADING_INSIDE):
                 continue
             stack.append(name)
             out.append(piece)

@@ -12,7 +12,7 @@ import logging
 import re
 import shutil
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -28,6 +28,7 @@ from micromoments.build import build_catalog
 from micromoments.config import load_project_config
 from micromoments.mkdocs import layout
 from micromoments.mkdocs.plugin import TEMPLATES
+from micromoments.mkdocs.store import FileStore
 from micromoments.mkdocs.tracking import slugify
 from search_helpers import fast_path_matches_material
 
@@ -271,6 +272,30 @@ def test_search_sections_of_every_page_are_material_s(example: tuple[Path, Path]
         if start >= 0 and end > start:
             read += fast_path_matches_material(html[start:end])
     assert read >= 20  # the moment pages and the overviews take the fast path
+
+
+def test_a_failure_to_publish_the_files_is_an_error_that_keeps_the_last_good_site(
+    example: tuple[Path, Path],
+    project: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _good, built = example
+    site = tmp_path / "site"
+    shutil.copytree(built, site)
+    before = snapshot(site)
+
+    def full_disk(self: FileStore, site_dir: Path, site_paths: Iterable[str]) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileStore, "place", full_disk)
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        build_site(project, site)
+    assert "could not put the previews and downloads" in caplog.text
+    assert "No space left on device" in caplog.text
+    assert "Traceback" not in caplog.text
+    assert snapshot(site) == before
 
 
 def test_errors_stop_the_build_and_keep_the_last_good_site(

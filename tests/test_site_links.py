@@ -8,7 +8,7 @@ from typing import Any, cast
 import jinja2
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from micromoments.mkdocs.renderer import Renderer, relative_url
@@ -16,7 +16,7 @@ from micromoments.mkdocs.renderer import Renderer, relative_url
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.lists(st.sampled_from(["a", "b", "..", ".", "x.html", "moments", ""]), max_size=5),
+    st.lists(st.sampled_from(["a", "b", "..", ".", ".x", "x.html", "moments", ""]), max_size=5),
     st.lists(st.sampled_from(["a", "b", "..", ".", "index.html", "moments", ""]), max_size=5),
     st.booleans(),
     st.booleans(),
@@ -24,10 +24,12 @@ from micromoments.mkdocs.renderer import Renderer, relative_url
 def test_relative_urls_match_mkdocs(
     target: list[str], page: list[str], target_slash: bool, page_slash: bool
 ) -> None:
-    """Our uncached relative_url gives exactly what MkDocs' get_relative_url gives."""
-    url = "/".join(target) + ("/" if target_slash else "")
+    """Our uncached relative_url gives exactly what MkDocs' get_relative_url gives, for
+    targets anywhere and below the page's own folder."""
     other = "/".join(page) + ("/" if page_slash else "")
-    assert relative_url(url, other) == get_relative_url(url, other)
+    for url in ("/".join(target), other + "/".join(target)):
+        url += "/" if target_slash else ""
+        assert relative_url(url, other) == get_relative_url(url, other)
 
 
 def test_relative_urls_of_a_moment_page() -> None:
@@ -37,21 +39,15 @@ def test_relative_urls_of_a_moment_page() -> None:
     assert relative_url("catalog/moments/order-confirmation/", page) == "./"
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.sampled_from(["a", "b", "..", ".", ".x", "x.html", "moments", ""]), max_size=5),
-    st.lists(st.sampled_from(["a", "b", "moments", "index.html"]), max_size=3),
-    st.booleans(),
-    st.booleans(),
-)
-def test_links_from_a_page_match_mkdocs(
-    below: list[str], page: list[str], target_slash: bool, page_slash: bool
-) -> None:
-    """A page's links (also those below its folder, taken without normalising) are MkDocs'."""
-    other = "/".join(page) + ("/" if page_slash else "")
-    # targets below the page's folder, and elsewhere
-    for url in (other + "/".join(below), "/".join(below)):
-        url += "/" if target_slash else ""
-        renderer = Renderer(jinja2.Environment(), cast(Any, None), Files([]), {url})
-        linked = renderer.link(cast(Any, SimpleNamespace(url=other)), url, "top")
-        assert linked == get_relative_url(url, other) + "#top"
+def test_links_find_files_as_mkdocs_looks_them_up() -> None:
+    """Docs paths written plainly or not link the same file, as MkDocs' own lookup finds it;
+    stored files the plugin publishes itself are linked too, anything else is not."""
+    config = cast(Any, SimpleNamespace(use_directory_urls=True))
+    files = Files([File("guide/start.md", "docs", "site", use_directory_urls=True)])
+    renderer = Renderer(jinja2.Environment(), config, files, {"catalog/files/x.zip"})
+    page = cast(Any, SimpleNamespace(url="catalog/moments/x/"))
+    for path in ("guide/start.md", "guide//start.md", "./guide/start.md", "guide/start.md/"):
+        assert files.get_file_from_path(path) is not None, path
+        assert renderer.link(page, path, "top") == "../../../guide/start/#top", path
+    assert renderer.link(page, "catalog/files/x.zip") == "../../files/x.zip"
+    assert renderer.link(page, "guide/missing.md") is None

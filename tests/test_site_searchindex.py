@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any, cast
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micromoments.mkdocs.searchable import searchable
-from micromoments.mkdocs.searchindex import parser_is_tested, sections
+from micromoments.mkdocs.searchindex import index_page, parser_is_tested, sections
 from search_helpers import balanced, fast_path_matches_material, material_sections, our_sections
 
 
@@ -76,3 +79,14 @@ def test_generated_pages_give_material_s_sections(pieces: list[str]) -> None:
 def test_balanced_pages_are_read_by_the_fast_path(pieces: list[str]) -> None:
     html = balanced(pieces)
     assert fast_path_matches_material(html)
+
+
+def test_a_dirty_rebuild_drops_a_page_s_old_entries_whoever_indexes_it() -> None:
+    """The previous index loses the page's entries also when the page is left to material
+    (which, in a dirty rebuild, drops only the first rebuilt page's)."""
+    old = [{"location": "catalog/moments/x/"}, {"location": "catalog/moments/x/#copy"},
+           {"location": "catalog/moments/xy/"}, {"location": "catalog/"}]  # fmt: skip
+    plugin = cast(Any, SimpleNamespace(search_index_prev=SimpleNamespace(entries=list(old))))
+    page = cast(Any, SimpleNamespace(url="catalog/moments/x/", meta={}, toc=[]))
+    assert not index_page(plugin, page, "<p>a</p><!-- left to material -->")
+    assert plugin.search_index_prev.entries == old[2:]

@@ -361,9 +361,16 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
             site_dir = Path(config.site_dir)
             # a dirty rebuild keeps the site folder: only what this build changed moves
             again = self.is_dirty and self.published == site_dir
-            placed = self.early.finish() if self.early is not None else set()
-            self.early = None
-            self.store.publish(site_dir, only_written=again, already=placed)
+            try:
+                placed = self.early.finish() if self.early is not None else set()
+                self.early = None
+                self.store.publish(site_dir, only_written=again, already=placed)
+            except OSError as error:
+                raise PluginError(
+                    f"micromoments could not put the previews and downloads into {site_dir}: "
+                    f"{error}. Check that the folder is writable and the disk has room (a "
+                    "one-off build leaves the previous site as it was)."
+                ) from error
             self.published = site_dir
         self.printed = {uri: p.fingerprint for uri, p in self.pages.items() if p.fingerprint}
         if self.site is not None:

@@ -88,15 +88,15 @@ class AssetCopies:
 
 
 def localised(
-    document: str, *, folder: str, brand: Brand, templates: Path, assets: AssetCopies
+    document: str, *, beside: str, brand: Brand, templates: Path, assets: AssetCopies
 ) -> str:  # fmt: skip
-    """``document`` with its images linked from preview files in the site folder ``folder``.
+    """``document`` with its images linked from the preview file at site path ``beside``.
 
-    Done once per rendition: its light and dark previews lie side by side.
+    Done once per rendition: its light and dark previews lie side by side, so one document
+    serves both.
     """
-    target = f"{folder}/preview.html"  # any file in the folder: links are relative to it
     result, used = localise_assets(
-        document, brand, templates, lambda file: layout.relative(assets.site_path(file), target)
+        document, brand, templates, lambda file: layout.relative(assets.site_path(file), beside)
     )
     assets.used.update(used)
     return result

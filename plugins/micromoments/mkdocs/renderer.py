@@ -105,6 +105,13 @@ def relative_url(url: str, other: str) -> str:
     previews and downloads linked from 10,000 moment pages are asked about once each, and
     that cache grew past 100 MB.
     """
+    if other.endswith("/") and _plain(other) and _plain(url):
+        # both already normal (a moment page's links): the common folders are the common
+        # prefix of the two strings, up to its last "/"
+        shared = os.path.commonprefix((other, url))  # noqa: RUF071 (cut at "/" below)
+        if len(shared) < len(url):  # not one of the page's own folders
+            cut = shared.rfind("/") + 1
+            return "../" * other.count("/", cut) + url[cut:]
     folder, _slash, name = other.rpartition("/")
     if "." in name:  # a file: links are relative to its folder
         other = folder
@@ -140,9 +147,10 @@ class Renderer:
 
     def _target(self, path: str) -> str | None:
         """The site URL of docs path ``path``, None if it is not in the site."""
-        # MkDocs' lookup makes a PurePath of every path; a moment page links some 50 files
-        found = self.files.src_uris.get(path) if _plain(path) else None
-        if found is None:
+        if _plain(path) and not path.endswith("/"):
+            # already what MkDocs' lookup would make of it (with a PurePath per link)
+            found = self.files.src_uris.get(path)
+        else:
             found = self.files.get_file_from_path(path)
         if found is not None:
             return found.url
@@ -153,17 +161,7 @@ class Renderer:
         target = self._target(path)
         if target is None:
             return None
-        base = page.url
-        relative = None
-        if base.endswith("/") and _plain(base) and _plain(target):
-            # both already normal: the common folders are a common prefix of the strings
-            common = os.path.commonprefix((base, target))  # noqa: RUF071 (cut at "/" below)
-            if len(common) < len(target):  # not one of the page's own folders: those go below
-                cut = common.rfind("/") + 1
-                relative = "../" * base.count("/", cut) + target[cut:]
-        if relative is None:
-            relative = relative_url(target, base)
-        return relative + (f"#{anchor}" if anchor else "")
+        return relative_url(target, page.url) + (f"#{anchor}" if anchor else "")
 
     def render(self, name: str, page: Page, **context: Any) -> str:
         """The HTML of template ``micromoments/<name>``."""

@@ -22,6 +22,12 @@ from __future__ import annotations
 
 import re
 
+from material.plugins.search.plugin import void
+
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# the tags material keeps, bare, in a search section's text
+KEPT_TAGS = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
+
 
 def _names(names: list[str]) -> str:
     """An alternation matching ``names`` in any case. Spelled out rather than with ``re.I``,
@@ -36,13 +42,10 @@ _DROPPED_NAMES = ["script", "style", "svg", "iframe", "template", "object"]
 _NAMED = re.compile(rf"<({_names(_DROPPED_NAMES)})(?![\w-])[^>]*>")
 _EXCLUDE = "data-search-exclude"
 _START = re.compile(r"<([a-zA-Z][\w-]*)[^>]*>")
-# material's list of elements without an end tag
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "param", "source", "track", "wbr"})  # fmt: skip
-_HEADING_NAMES = _names(["h1", "h2", "h3", "h4", "h5", "h6"])
+_HEADING_NAMES = _names(sorted(HEADINGS))
 _HEADING = re.compile(rf"<({_HEADING_NAMES})(?![\w-])[^>]*>.*?</\1(?![\w-])[^>]*>", re.S)
 _HEADING_START = re.compile(rf"<(?:{_HEADING_NAMES})(?![\w-])")
-_KEPT_NAMES = _names(["p", "code", "pre", "li", "ol", "ul", "sub", "sup"])
+_KEPT_NAMES = _names(sorted(KEPT_TAGS))
 _KEPT = re.compile(rf"<(/?)({_KEPT_NAMES})(?![\w-])[^>]*>")
 _OTHER = re.compile(rf"</?(?!(?:{_KEPT_NAMES})(?![\w-]))[a-zA-Z][\w-]*[^>]*>")
 _SAME: dict[str, re.Pattern[str]] = {}  # per tag name: its start and end tags
@@ -88,7 +91,7 @@ def _without_dropped(html: str) -> str:
     while (match := _next_dropped(html, pos)) is not None:
         kept.append(html[pos : match.start()])
         name = match.group(1).lower()
-        closed = name in _VOID or match.group(0).endswith("/>")
+        closed = name in void or match.group(0).endswith("/>")
         pos = match.end() if closed else _element_end(html, name, match.end())
     kept.append(html[pos:])
     return "".join(kept)
@@ -125,8 +128,6 @@ def searchable(html: str) -> str:
 
 _TAG = re.compile(r"""<(/?)([a-zA-Z][\w-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 _DROPPED = frozenset(_DROPPED_NAMES)
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_KEPT_TAGS = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
 
 
 def _tag_by_tag(html: str) -> str:
@@ -149,17 +150,17 @@ def _tag_by_tag(html: str) -> str:
         out.append(html[pos : match.start()])
         pos = match.end()
         if not closing and (name in _DROPPED or _EXCLUDE in attrs):
-            if name not in _VOID and not attrs.rstrip().endswith("/"):
+            if name not in void and not attrs.rstrip().endswith("/"):
                 skipping, depth = name, 1
             continue
         if heading is not None:
             out.append(match.group(0))
             if closing and name == heading:
                 heading = None
-        elif name in _HEADINGS:
+        elif name in HEADINGS:
             out.append(match.group(0))
             heading = None if closing else name
-        elif name in _KEPT_TAGS:
+        elif name in KEPT_TAGS:
             out.append(f"<{closing}{name}>")
         else:
             out.append(" ")

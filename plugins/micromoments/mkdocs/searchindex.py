@@ -20,6 +20,7 @@ so the entries (locations, titles, tags, boosts) are still material's.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import re
@@ -31,10 +32,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 from ..clients.tokens import ATTR, START
+from .searchable import HEADINGS, KEPT_TAGS
 
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-# the tags material keeps as bare tags in a section's text
-_KEPT = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
 # material drops the content of the first three; html.parser reads the content of the others
 # (in some Python versions) as text, where the events below would see tags
 _SKIPPED = frozenset({"object", "script", "style", "textarea", "title", "xmp", "noembed",
@@ -136,7 +135,7 @@ def sections(slim: str) -> list[SearchSection] | None:
             if text not in void:  # material's void tags never enter its open elements
                 open_tags.append(text)
                 permalinks.append(text == "a" and values.get("class") == "headerlink")
-                if text in _HEADINGS and "id" in values:
+                if text in HEADINGS and "id" in values:
                     if text != "h1" and not found:
                         found.append(SearchSection("hx", len(open_tags)))
                     section = SearchSection(text, len(open_tags))
@@ -144,7 +143,7 @@ def sections(slim: str) -> list[SearchSection] | None:
                         section.id = values["id"]
                     found.append(section)
                 current()  # material opens the first section at any start tag
-                if text in _KEPT:
+                if text in KEPT_TAGS:
                     target().append(f"<{text}>")
             if kind == "start":
                 continue
@@ -158,7 +157,7 @@ def sections(slim: str) -> list[SearchSection] | None:
                 section = outer
         open_tags.pop()
         permalinks.pop()
-        if text in _KEPT:
+        if text in KEPT_TAGS:
             words = target()
             try:
                 start = words.index(f"<{text}>")  # the first one, as material looks it up
@@ -171,6 +170,7 @@ def sections(slim: str) -> list[SearchSection] | None:
     return found
 
 
+@functools.cache  # once per process, not per serve rebuild
 def parser_is_tested() -> bool:
     """True when material's search parser is the one :func:`sections` was tested against."""
     source = inspect.getsource(Parser) + repr(sorted(void))
@@ -189,16 +189,20 @@ def search_plugin(config: MkDocsConfig) -> SearchPlugin | None:
 
 
 def index_page(plugin: SearchPlugin, page: Page, slim: str) -> bool:
-    """Add ``page``'s entries to ``plugin``'s index from ``slim``; False to leave it to it."""
-    found = sections(slim)
-    if found is None:
-        return False
+    """Add ``page``'s entries to ``plugin``'s index from ``slim``; False to leave it to it.
+
+    Either way the page's entries from the last build leave the previous index of a dirty
+    rebuild."""
     previous = plugin.search_index_prev  # the last build's index, in a dirty rebuild
     if previous is not None:
         # material drops the old entries of the first page a dirty rebuild indexes, not of
-        # every page; a generated page's old entries would stay beside its new ones
+        # every page; a generated page's old entries would stay beside its new ones, whoever
+        # indexes it
         previous.entries = [e for e in previous.entries
                             if e["location"].partition("#")[0] != page.url]  # fmt: skip
+    found = sections(slim)
+    if found is None:
+        return False
     search = page.meta.get("search") or {}
     if search.get("exclude"):
         return True

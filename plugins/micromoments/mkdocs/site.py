@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,8 +176,8 @@ class StoreFiles:
                     continue
                 files = {scheme: layout.preview_file(moment_id, channel, locale, variant,
                                                      scenario, scheme) for scheme in SCHEMES}  # fmt: skip
-                document = localised(source.html, folder=posixpath.dirname(files["light"]),
-                                     brand=brand, templates=self.templates, assets=assets)  # fmt: skip
+                document = localised(source.html, beside=files["light"], brand=brand,
+                                     templates=self.templates, assets=assets)  # fmt: skip
                 for scheme, target in files.items():
                     if channel == "web" and rendition.web is not None:
                         page = web_preview(document, scheme, title=rendition.web.title,
