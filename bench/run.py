@@ -168,6 +168,7 @@ def measure_pipeline(project: Path, work: Path, variants: int = 200) -> dict[str
     from micromoments.load import load_catalog
     from micromoments.model import Channel
     from micromoments.render.brand import load_brand
+    from micromoments.render.email import SKELETONS
 
     config = ProjectConfig(root=project)
     catalog = load_catalog(config)
@@ -177,6 +178,7 @@ def measure_pipeline(project: Path, work: Path, variants: int = 200) -> dict[str
     mjml_dir.mkdir(parents=True)
     ours: list[float] = []
     files: list[str] = []
+    sharing: list[bool] = []
     for moment in catalog.ordered():
         if len(files) >= variants:
             break
@@ -190,9 +192,14 @@ def measure_pipeline(project: Path, work: Path, variants: int = 200) -> dict[str
             def pipeline(section: Any = section, locale: str = locale, spec: Any = spec) -> str:
                 return email_pipeline(section, spec, locale, brand, config)
 
+            # each run sees the skeletons the variants before it left, never its own
+            before = SKELETONS.snapshot()
+            hits = SKELETONS.hits
             mjml = pipeline()  # warm-up (the layout shell is learnt once per layout)
+            sharing.append(SKELETONS.hits > hits)
             timings = []
             for _ in range(5):
+                SKELETONS.restore(before)
                 start = time.perf_counter()
                 pipeline()
                 timings.append((time.perf_counter() - start) * 1000)
@@ -209,6 +216,9 @@ def measure_pipeline(project: Path, work: Path, variants: int = 200) -> dict[str
     theirs = [median(t) for t in node["timings"].values()]
     return {
         "variants": len(ours),
+        "shared_variants": sum(sharing),
+        "ours_shared_median_ms": _median_where(ours, sharing, True),
+        "ours_unshared_median_ms": _median_where(ours, sharing, False),
         "ours_median_ms": median(ours),
         "ours_p95_ms": p95(ours),
         "mjml_median_ms": median(theirs),
@@ -218,6 +228,26 @@ def measure_pipeline(project: Path, work: Path, variants: int = 200) -> dict[str
         "mjml_version": node.get("mjml"),
         "node_errors": len(node.get("errors", {})),
     }
+
+
+def _sharing_lines(pipeline: dict[str, Any]) -> list[str]:
+    """How many variants found their shape compiled already (older results lack it)."""
+    if "shared_variants" not in pipeline:
+        return []
+    shared, unshared = pipeline["ours_shared_median_ms"], pipeline["ours_unshared_median_ms"]
+    parts = [f"{pipeline['shared_variants']} of the {pipeline['variants']} variants had the shape"
+             " of a variant timed before them, so MRML did not run for them (see "
+             "[Performance](performance.md#email-skeletons)); each variant is timed against the "
+             "skeletons the variants before it left, never against its own."]  # fmt: skip
+    if shared is not None and unshared is not None:
+        parts.append(f" Median with a shared shape {shared:.2f} ms, with a new one "
+                     f"{unshared:.2f} ms.")  # fmt: skip
+    return ["".join(parts), ""]
+
+
+def _median_where(values: list[float], flags: list[bool], want: bool) -> float | None:
+    chosen = [v for v, f in zip(values, flags, strict=True) if f == want]
+    return median(chosen) if chosen else None
 
 
 def measure_checks(project: Path, moments: int = 150) -> dict[str, Any]:
@@ -393,6 +423,7 @@ def write_report(out: Path, facts: dict[str, Any], sites: dict[int, dict[str, An
         f"{pipeline['mjml_p95_ms']:.2f} ms |",
         f"| speed-up | {pipeline['speedup_median']:.1f}× | {pipeline['speedup_p95']:.1f}× |",
         "",
+        *_sharing_lines(pipeline),
         "## Checks",
         "",
         f"All checks that run on an email (email rules, client support, tone), per email, over "

@@ -148,6 +148,19 @@ def test_special_characters_are_escaped_and_read_back_unchanged() -> None:
     assert tree.find("img").attrs["alt"] == 'Bænk "Ø" & <stol>'
 
 
+def test_characters_mrml_would_mangle_in_attributes_arrive_unchanged() -> None:
+    # MRML writes attribute values as Rust debug-prints strings: a soft hyphen in an alt text
+    # became the characters \u{ad}; links are percent-encoded by the Markdown parser first
+    _, tree, _ = compile_copy(
+        "[Link](https://x.example/a\\\\b)\n\n"
+        "[Knap](https://x.example/a\\\\b){.button}\n\n"
+        "![Havebænk\u00adsæt med\u200dpude\u0301](assets/x.png)"
+    )
+    assert copy_cells(tree)[0].find("a").attrs["href"] == "https://x.example/a%5Cb"
+    assert tree.find("td", class_="mm-button").find("a").attrs["href"] == "https://x.example/a%5Cb"
+    assert tree.find("img").attrs["alt"] == "Havebænk\u00adsæt med\u200dpude\u0301"
+
+
 def test_tokens_survive_in_text_attributes_and_urls() -> None:
     html, tree, protected = compile_copy(
         "### Tak, {{ first_name }}\n\n"

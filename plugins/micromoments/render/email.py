@@ -37,6 +37,7 @@ from ..diagnostics import Severity, rule
 from ..layouts import template_dirs
 from .brand import Brand, display_path
 from .document import Document, Problem, asset_name
+from .skeleton import ShellSkeleton, Skeleton, SkeletonCache, shell_skeleton, skeleton
 
 LAYOUT_ERROR = rule(
     "MM901", "layout-error", Severity.ERROR, "build",
@@ -154,7 +155,9 @@ def render_email(
     shell = _SHELLS.get(key)
     if shell is not None:
         source, problems = _fill_shell(shell[0], values), list(shell[1])
+        skel = skeleton(values, shell[2]) if shell[2] is not None else None
     else:
+        skel = None
         rendered = _render_layout(template, values, locale=locale, direction=direction, kind=kind,
                                   brand=brand, templates_path=templates_path,
                                   asset_base=asset_base, root=root)  # fmt: skip
@@ -168,7 +171,9 @@ def render_email(
     layout_file = _find(templates_path, name)
     shown_layout = display_path(layout_file, root) if layout_file else name
     try:
-        compiled = compile_mjml(source)
+        compiled = _by_skeleton(skel, shell[2].text) if skel and shell and shell[2] else None
+        if compiled is None:
+            compiled = compile_mjml(source)
     except OSError as error:
         found = _POSITION.search(str(error))
         start = _char_offset(source.encode(), int(found.group(1))) if found else None
@@ -256,7 +261,7 @@ def _render_layout(
 
 _SENTINELS = {name: f"MMSHELL{name.upper()}X" for name in
               ("content", "subject", "preheader", "unsubscribe_url")}  # fmt: skip
-_SHELLS: dict[tuple[object, ...], tuple[str, tuple[Problem, ...]]] = {}
+_SHELLS: dict[tuple[object, ...], tuple[str, tuple[Problem, ...], ShellSkeleton | None]] = {}
 _UNTRUSTED: set[tuple[object, ...]] = set()
 _BRANDS: dict[int, Brand] = {}  # keeps each keyed brand alive, so its id stays unique
 
@@ -298,7 +303,31 @@ def _learn_shell(
     if isinstance(rendered, EmailOutput) or _fill_shell(rendered[0], values) != source:
         _UNTRUSTED.add(key)
         return
-    _SHELLS[key] = (rendered[0], tuple(problems))
+    _SHELLS[key] = (rendered[0], tuple(problems), shell_skeleton(rendered[0], "MMSHELL"))
+
+
+# --- skeletons ----------------------------------------------------------------------------------
+# MRML runs once per shape of email, not once per email (see .skeleton). The cache is keyed by
+# the skeleton's whole MJML, layout included, so an edited layout never finds a stale entry.
+
+SKELETONS: SkeletonCache[Compiled] = SkeletonCache()
+
+
+def _by_skeleton(skel: Skeleton, shell: str) -> Compiled | None:
+    """The email compiled through its skeleton, or None to compile it in full (a skeleton
+    MRML warns about or rejects: the full compile reports it at the real text)."""
+    source = _fill_shell(shell, skel.values)
+    compiled = SKELETONS.get(source)
+    if compiled is None:
+        try:
+            compiled = compile_mjml(source)
+        except OSError:
+            return None
+        if compiled.warnings:
+            return None
+        SKELETONS.put(source, compiled)
+    return Compiled(skel.fill(compiled.html), skel.fill_raw(compiled.title),
+                    skel.fill_raw(compiled.preview), ())  # fmt: skip
 
 
 def compile_mjml(source: str) -> Compiled:

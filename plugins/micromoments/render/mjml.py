@@ -45,6 +45,7 @@ from .document import (
     nest,
     resolve_src,
 )
+from .skeleton import verbatim_in_attribute
 
 BUTTON_LINE_HEIGHT = 20  # px; with the vertical inner padding it makes the tap target
 BUTTON_PADDING_Y = 14  # px; 20 + 2 * 14 = 48 px tall, above the 44 px guideline
@@ -56,8 +57,14 @@ def escape_text(text: str) -> str:
 
 
 def escape_attr(text: str) -> str:
-    """Escape an attribute value for a double-quoted XML/HTML attribute."""
-    return escape_text(text).replace('"', "&quot;")
+    """Escape an attribute value for a double-quoted XML/HTML attribute.
+
+    Characters MRML would mangle in an attribute (it writes a backslash, a tab or a soft
+    hyphen as ``\\\\``, ``\\t``, ``\\u{ad}``) become character references, which it keeps."""
+    escaped = escape_text(text).replace('"', "&quot;")
+    if verbatim_in_attribute(escaped):
+        return escaped
+    return "".join(c if verbatim_in_attribute(c) else f"&#{ord(c)};" for c in escaped)
 
 
 def inline_html(nodes: Sequence[Inline]) -> str:

@@ -1,0 +1,260 @@
+"""Email skeletons: MRML runs once per shape of email, and every email still comes out exactly
+as a full compile of its own MJML would make it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from micromoments.config import ProjectConfig
+from micromoments.diagnostics import Report
+from micromoments.load import load_catalog
+from micromoments.model import Channel
+from micromoments.render.brand import default_brand, load_brand
+from micromoments.render.document import (
+    Block,
+    Button,
+    Document,
+    Em,
+    Heading,
+    Image,
+    Link,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Strong,
+    Table,
+    TableRow,
+    Text,
+)
+from micromoments.render.email import (
+    MJML_ERROR,
+    MJML_WARNING,
+    SKELETONS,
+    EmailOutput,
+    compile_mjml,
+    render_email,
+    reset_layout_cache,
+)
+from micromoments.render.markdown import parse_copy
+from micromoments.render.mjml import to_mjml
+from micromoments.render.protect import Slots
+from micromoments.render.skeleton import SkeletonCache
+from render_helpers import REPO
+
+CDN = "https://cdn.example.com/email/"
+BRAND = default_brand()  # one brand, as in a build: layout shells are kept per brand
+
+
+@pytest.fixture(autouse=True)
+def fresh() -> Iterator[None]:
+    reset_layout_cache()
+    SKELETONS.clear()
+    yield
+    reset_layout_cache()
+    SKELETONS.clear()
+
+
+def assert_as_full_compile(out: EmailOutput) -> None:
+    """The email is exactly what compiling its own MJML in full gives (or fails as it does)."""
+    try:
+        full = compile_mjml(out.mjml)
+    except OSError:
+        assert not out.ok and [p.rule for p in out.problems] == [MJML_ERROR.id]
+        return
+    assert out.html == full.html
+    assert (out.title, out.preview) == (full.title, full.preview)
+
+
+def render_doc(
+    doc: Document, templates: Path, *, subject: str = "Subject", preheader: str = "Preheader",
+    kind: str = "transactional", locale: str = "da",
+) -> EmailOutput:  # fmt: skip
+    slots = Slots()
+    brand = BRAND
+    unsubscribe = slots.protect(brand.unsubscribe_url).text if kind == "marketing" else None
+    return render_email(
+        kind, to_mjml(doc, brand, asset_base=CDN), subject=slots.protect(subject).text,
+        preheader=slots.protect(preheader).text, locale=locale, direction="ltr", kind=kind,
+        brand=brand, templates_path=templates, asset_base=CDN, unsubscribe_url=unsubscribe,
+    )  # fmt: skip
+
+
+def render_layout(template: str, templates: Path) -> EmailOutput:
+    """An email of the fixed shape in a user's layout."""
+    return render_email(
+        template, to_mjml(shaped(PLAIN), BRAND, asset_base=CDN), subject="S", preheader="P",
+        locale="da", direction="ltr", kind="transactional", brand=BRAND, templates_path=templates,
+        asset_base=CDN,
+    )  # fmt: skip
+
+
+def shaped(words: list[str]) -> Document:
+    """One email of a fixed shape with ``words`` (eleven of them) in every place a word goes."""
+    w = iter(words)
+    blocks: list[Block] = [
+        Heading(1, (Text(next(w)),)),
+        Paragraph((Text(next(w)), Strong((Text(next(w)),)), Text(" "), Em((Text(next(w)),)))),
+        Paragraph((Link("https://example.com/?q=" + next(w), (Text(next(w)),)),)),
+        Button((Text(next(w)),), "https://example.com/" + next(w)),
+        ListBlock(False, (ListItem((Paragraph((Text(next(w)),)),)),)),
+        Image("https://img.example.com/a.png", next(w), 200),
+        Table(TableRow(((Text("A"),),)), (TableRow(((Text(next(w)),),)),), (None,)),
+    ]
+    return Document(tuple(blocks))
+
+
+PLAIN = [f"word{i}" for i in range(11)]
+
+
+def test_every_example_email_is_as_a_full_compile_and_translations_share_a_skeleton() -> None:
+    config = ProjectConfig(root=REPO)
+    brand = load_brand(config.templates_path, Report(), root=REPO)
+    emails = 0
+    for moment in load_catalog(config).ordered():
+        spec = moment.spec
+        assert spec is not None
+        for locale in moment.locale_ids():
+            section = moment.section(locale, Channel.EMAIL)
+            if section is None:
+                continue
+            slots = Slots()
+            doc = parse_copy(slots.protect(section.body))
+            marketing = spec.email.kind == "marketing"
+            out = render_email(
+                spec.email.template, to_mjml(doc, brand, asset_base=brand.asset_base_url),
+                subject=slots.protect(section.field_value("subject") or "").text,
+                preheader=slots.protect(section.field_value("preheader") or "").text,
+                locale=locale, direction="ltr", kind=spec.email.kind, brand=brand,
+                templates_path=config.templates_path, asset_base=brand.asset_base_url,
+                unsubscribe_url=slots.protect(brand.unsubscribe_url).text if marketing else None,
+            )  # fmt: skip
+            assert out.ok, out.problems
+            assert_as_full_compile(out)
+            emails += 1
+    assert emails >= 20
+    # the example moments' translations have the same shape as their originals: the second
+    # locale of each of them (at least eight) finds its skeleton compiled
+    assert SKELETONS.hits >= 8
+
+
+def test_an_email_of_a_known_shape_reuses_the_compiled_skeleton(tmp_path: Path) -> None:
+    first = render_doc(shaped(PLAIN), tmp_path)  # learns the layout shell
+    second = render_doc(shaped([w.upper() for w in PLAIN]), tmp_path)  # compiles the skeleton
+    hits = SKELETONS.hits
+    third = render_doc(shaped([w + "x" for w in PLAIN]), tmp_path, subject="Other")
+    assert SKELETONS.hits == hits + 1
+    for out in (first, second, third):
+        assert_as_full_compile(out)
+    assert "word3x" in third.html and "Other" in third.html
+    assert "MMWORD" not in third.html + str(third.title) + str(third.preview)
+
+
+def test_translations_share_a_skeleton_across_locales(tmp_path: Path) -> None:
+    render_doc(shaped(PLAIN), tmp_path, locale="da")
+    render_doc(shaped(PLAIN), tmp_path, locale="en")
+    render_doc(shaped(PLAIN), tmp_path, locale="da")  # the Danish skeleton
+    hits = SKELETONS.hits
+    out = render_doc(shaped(PLAIN), tmp_path, locale="en")  # the footer in English, lang="en"
+    assert SKELETONS.hits == hits + 1
+    assert_as_full_compile(out)
+    assert 'lang="en"' in out.html
+
+
+def test_marketing_email_with_its_unsubscribe_link(tmp_path: Path) -> None:
+    for words in (PLAIN, PLAIN, [w + "y" for w in PLAIN]):
+        out = render_doc(shaped(words), tmp_path, kind="marketing")
+        assert_as_full_compile(out)
+    assert SKELETONS.hits >= 1
+
+
+# every kind of character: MRML mangles some of them in attributes (see skeleton._printable)
+_WORD_CHARS = st.one_of(
+    st.characters(codec="utf-8", exclude_categories=["Cs"]),
+    st.sampled_from("&<>\"'\\\xa0\xad\u200d\u0301\ue000\u2028 \t\r\n{}%#*_;/?=:"),
+)
+_WORD = st.text(_WORD_CHARS, min_size=1, max_size=12)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(words=st.lists(_WORD, min_size=11, max_size=11), subject=_WORD, preheader=_WORD)
+def test_any_words_come_out_as_a_full_compile(
+    tmp_path: Path, words: list[str], subject: str, preheader: str
+) -> None:
+    render_doc(shaped(PLAIN), tmp_path)
+    render_doc(shaped(PLAIN), tmp_path)  # the skeleton of this shape is compiled now
+    out = render_doc(shaped(words), tmp_path, subject=subject, preheader=preheader)
+    assert_as_full_compile(out)
+
+
+def test_words_with_entities_that_do_not_survive_stay_in_the_skeleton(tmp_path: Path) -> None:
+    render_doc(shaped(PLAIN), tmp_path)
+    render_doc(shaped(PLAIN), tmp_path)
+    hits = SKELETONS.hits
+    # a non-breaking space in a link target: MRML writes it as \u{a0}; the skeleton keeps it
+    words = [*PLAIN[:4], "a\xa0b", *PLAIN[5:]]
+    out = render_doc(shaped(words), tmp_path, subject='Say "hi" & <wave>')
+    assert SKELETONS.hits == hits  # a new shape: those words are part of it
+    assert_as_full_compile(out)
+
+
+def test_an_edited_layout_is_compiled_anew(tmp_path: Path) -> None:
+    layout = tmp_path / "email" / "layouts" / "custom.mjml"
+    layout.parent.mkdir(parents=True)
+    base = '{% extends "layouts/_base.mjml" %}\n{% block footer %}<mj-section><mj-column>'
+    layout.write_text(base + "<mj-text>Old footer</mj-text></mj-column></mj-section>"
+                      "{% endblock %}\n", encoding="utf-8")  # fmt: skip
+    for _ in range(3):
+        out = render_layout("custom", tmp_path)
+        assert "Old footer" in out.html
+    layout.write_text(base + "<mj-text>New footer</mj-text><mj-divider /></mj-column>"
+                      "</mj-section>{% endblock %}\n", encoding="utf-8")  # fmt: skip
+    reset_layout_cache()  # as every build does first
+    for _ in range(3):
+        out = render_layout("custom", tmp_path)
+        assert "New footer" in out.html and "Old footer" not in out.html
+        assert_as_full_compile(out)
+
+
+def test_mrml_warnings_are_reported_for_every_email_not_only_the_first(tmp_path: Path) -> None:
+    layout = tmp_path / "email" / "layouts" / "warned.mjml"
+    layout.parent.mkdir(parents=True)
+    layout.write_text('{% extends "layouts/_base.mjml" %}\n{% block head %}\n'
+                      '    <mj-style media="print">.x { color: red; }</mj-style>\n'
+                      "{% endblock %}\n", encoding="utf-8")  # fmt: skip
+    for _ in range(3):
+        out = render_layout("warned", tmp_path)
+        assert [p.rule for p in out.problems] == [MJML_WARNING.id]
+        assert out.problems[0].line == 3
+
+
+def test_a_layout_whose_text_looks_like_a_token_is_compiled_in_full(tmp_path: Path) -> None:
+    layout = tmp_path / "email" / "layouts" / "odd.mjml"
+    layout.parent.mkdir(parents=True)
+    layout.write_text('{% extends "layouts/_base.mjml" %}\n{% block footer %}<mj-section>'
+                      "<mj-column><mj-text>MMWORD0000X MMSLOT0001X</mj-text></mj-column>"
+                      "</mj-section>{% endblock %}\n", encoding="utf-8")  # fmt: skip
+    for _ in range(3):
+        out = render_layout("odd", tmp_path)
+        assert "MMWORD0000X MMSLOT0001X" in out.html
+        assert_as_full_compile(out)
+    assert SKELETONS.hits == 0
+
+
+def test_the_cache_keeps_the_most_recently_used() -> None:
+    cache: SkeletonCache[int] = SkeletonCache(size=2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1  # "b" is now the least recently used
+    cache.put("c", 3)
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (1, None, 3)
+    snapshot = cache.snapshot()
+    cache.put("d", 4)
+    cache.restore(snapshot)
+    assert cache.get("d") is None and cache.get("c") == 3
