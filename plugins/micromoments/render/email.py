@@ -37,7 +37,7 @@ from ..diagnostics import Severity, rule
 from ..layouts import template_dirs
 from .brand import Brand, display_path
 from .document import Document, Problem, asset_name
-from .skeleton import ShellSkeleton, Skeleton, SkeletonCache, shell_skeleton, skeleton
+from .skeleton import Cut, ShellSkeleton, Skeleton, SkeletonCache, shell_skeleton, skeleton
 
 LAYOUT_ERROR = rule(
     "MM901", "layout-error", Severity.ERROR, "build",
@@ -310,24 +310,29 @@ def _learn_shell(
 # MRML runs once per shape of email, not once per email (see .skeleton). The cache is keyed by
 # the skeleton's whole MJML, layout included, so an edited layout never finds a stale entry.
 
-SKELETONS: SkeletonCache[Compiled] = SkeletonCache()
+SKELETONS: SkeletonCache[tuple[Cut, Cut | None, Cut | None]] = SkeletonCache()
 
 
 def _by_skeleton(skel: Skeleton, shell: str) -> Compiled | None:
     """The email compiled through its skeleton, or None to compile it in full (a skeleton
     MRML warns about or rejects: the full compile reports it at the real text)."""
     source = _fill_shell(shell, skel.values)
-    compiled = SKELETONS.get(source)
-    if compiled is None:
+    cut = SKELETONS.get(source)
+    if cut is None:
         try:
             compiled = compile_mjml(source)
         except OSError:
             return None
         if compiled.warnings:
             return None
-        SKELETONS.put(source, compiled)
-    return Compiled(skel.fill(compiled.html), skel.fill_raw(compiled.title),
-                    skel.fill_raw(compiled.preview), ())  # fmt: skip
+        cut = (Cut.of(compiled.html), _cut(compiled.title), _cut(compiled.preview))
+        SKELETONS.put(source, cut)
+    html, title, preview = cut
+    return Compiled(skel.fill(html), skel.fill_raw(title), skel.fill_raw(preview), ())
+
+
+def _cut(text: str | None) -> Cut | None:
+    return None if text is None else Cut.of(text)
 
 
 def compile_mjml(source: str) -> Compiled:

@@ -78,21 +78,42 @@ class Skeleton:
         self.slots.append(match.group(0))
         return f"MMSLOT{len(self.slots) - 1:04d}X"
 
-    def fill(self, html: str) -> str:
+    def fill(self, compiled: Cut) -> str:
         """Compiled skeleton HTML with the words and slot tokens put back."""
-        return _TOKEN.sub(self._html_token, html)
+        return compiled.join(self.html, self.slots)
 
-    def fill_raw(self, text: str | None) -> str | None:
+    def fill_raw(self, compiled: Cut | None) -> str | None:
         """MRML's title or preview of the skeleton with the words put back."""
-        return None if text is None else _TOKEN.sub(self._raw_token, text)
+        return None if compiled is None else compiled.join(self.raw, self.slots)
 
-    def _html_token(self, match: re.Match[str]) -> str:
-        index = int(match.group(2))
-        return self.html[index] if match.group(1) == "WORD" else self.slots[index]
 
-    def _raw_token(self, match: re.Match[str]) -> str:
-        index = int(match.group(2))
-        return self.raw[index] if match.group(1) == "WORD" else self.slots[index]
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """Compiled skeleton text cut at its tokens, so filling it in needs no search: ``parts``
+    are the text between tokens, ``tokens`` say per token whether it is a word (or a slot
+    token) and its number."""
+
+    parts: tuple[str, ...]
+    tokens: tuple[tuple[bool, int], ...]
+
+    @classmethod
+    def of(cls, text: str) -> Cut:
+        """``text`` cut at every word and slot token."""
+        pieces = _TOKEN.split(text)
+        return cls(
+            tuple(pieces[0::3]),
+            tuple(
+                (kind == "WORD", int(n)) for kind, n in zip(pieces[1::3], pieces[2::3], strict=True)
+            ),
+        )
+
+    def join(self, words: list[str], slots: list[str]) -> str:
+        """The text with each token replaced by its word or slot token."""
+        out = [self.parts[0]]
+        for (word, n), part in zip(self.tokens, self.parts[1:], strict=True):
+            out.append(words[n] if word else slots[n])
+            out.append(part)
+        return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -197,7 +218,7 @@ def verbatim_in_attribute(value: str) -> bool:
     the way Rust debug-prints strings: a backslash doubles, and tabs, line breaks, combining
     marks, format characters (soft hyphen, zero-width joiner), private-use and unassigned
     characters come out as escapes such as ``\\u{ad}``. Those stay in the skeleton."""
-    if value.isascii():
+    if value.isascii() or max(value) < "\u0300":  # below the combining marks
         return value.isprintable() and "\\" not in value
     return "\\" not in value and all(
         c.isprintable() and not unicodedata.category(c).startswith("M") for c in value
