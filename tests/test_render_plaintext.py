@@ -182,3 +182,37 @@ def test_email_text_adds_the_footer_with_unsubscribe_for_marketing() -> None:
     assert "Unsubscribe" not in service
     assert "service message" in service
     assert all(len(line) <= 78 or not re.search(r"\s", line) for line in service.split("\n"))
+
+
+def reference_wrap(text: str, width: int, first: str, rest: str) -> str:
+    """Greedy wrapping at spaces, written as plainly as possible: the specification the
+    writer's faster wrapping is held to."""
+    lines: list[str] = []
+    prefix = first
+    for para in text.split("\n"):
+        line = ""
+        for word in (w for w in para.split(" ") if w):
+            if line and len(prefix) + len(line) + 1 + len(word) > width:
+                lines.append(prefix + line)
+                prefix, line = rest, word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(prefix + line)
+        prefix = rest
+    return "\n".join(line.rstrip() for line in lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(["a", "bb", "ccccc", " ", "  ", "\n", "\t", "\xa0", "é"]), max_size=60
+    ).map("".join),
+    width=st.integers(1, 40),
+    indent=st.sampled_from(["", "  ", "- "]),
+)
+def test_wrapping_matches_the_plain_greedy_algorithm(text: str, width: int, indent: str) -> None:
+    from micromoments.render.plaintext import _Writer
+
+    assert _Writer(width).wrap(text, indent, " " * len(indent)) == reference_wrap(
+        text, width, indent, " " * len(indent)
+    )

@@ -213,20 +213,31 @@ class _Writer:
 
     def wrap(self, text: str, first: str, rest: str) -> str:
         """Wrap at spaces only; explicit newlines are kept; indents prefix each line."""
+        width = self.width
         lines: list[str] = []
         prefix = first
         for para in text.split("\n"):
-            words = [w for w in para.split(" ") if w]
-            line = ""
-            for word in words:
-                if line and len(prefix) + len(line) + 1 + len(word) > self.width:
-                    lines.append(prefix + line)
-                    prefix, line = rest, word
+            if len(prefix) + len(para) <= width and _ONE_SPACED.fullmatch(para):
+                lines.append(prefix + para)  # fits as it is: the words one space apart
+                prefix = rest
+                continue
+            line: list[str] = []
+            length = 0  # of the words in ``line`` and the spaces between them
+            for word in para.split(" "):
+                if not word:
+                    continue
+                if line and len(prefix) + length + 1 + len(word) > width:
+                    lines.append(prefix + " ".join(line))
+                    prefix, line, length = rest, [word], len(word)
                 else:
-                    line = f"{line} {word}" if line else word
-            lines.append(prefix + line)
+                    length += len(word) + 1 if line else len(word)
+                    line.append(word)
+            lines.append(prefix + " ".join(line))
             prefix = rest
         return "\n".join(line.rstrip() for line in lines)
+
+
+_ONE_SPACED = re.compile(r"(?:[^ ]+(?: [^ ]+)*)?")
 
 
 def _link_text(label: str, href: str) -> str:
