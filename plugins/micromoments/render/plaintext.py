@@ -20,6 +20,7 @@ Conventions (docs/copy-syntax.md shows them):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -217,8 +218,15 @@ class _Writer:
         lines: list[str] = []
         prefix = first
         for para in text.split("\n"):
-            if len(prefix) + len(para) <= width and _ONE_SPACED.fullmatch(para):
-                lines.append(prefix + para)  # fits as it is: the words one space apart
+            if _ONE_SPACED.fullmatch(para):  # the words one space apart, as copy mostly is
+                if not para or len(prefix) + len(para) <= width:
+                    lines.append(prefix + para)
+                else:
+                    first = _fill(width - len(prefix)).match(para)
+                    assert first is not None  # a one-spaced paragraph always has a first line
+                    lines.append(prefix + first.group(1))
+                    fill = _fill(width - len(rest))
+                    lines.extend(rest + m.group(1) for m in fill.finditer(para, first.end()))
                 prefix = rest
                 continue
             line: list[str] = []
@@ -238,6 +246,13 @@ class _Writer:
 
 
 _ONE_SPACED = re.compile(r"(?:[^ ]+(?: [^ ]+)*)?")
+
+
+@functools.cache
+def _fill(room: int) -> re.Pattern[str]:
+    """One greedily filled line of one-spaced words: as many as fit in ``room`` characters,
+    or one word longer than that on its own."""
+    return re.compile(f"(.{{1,{room}}}|[^ ]+)(?: |$)" if room > 0 else "([^ ]+)(?: |$)")
 
 
 def _link_text(label: str, href: str) -> str:
