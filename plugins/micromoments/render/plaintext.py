@@ -222,11 +222,11 @@ class _Writer:
                 if not para or len(prefix) + len(para) <= width:
                     lines.append(prefix + para)
                 else:
-                    first = _fill(width - len(prefix)).match(para)
-                    assert first is not None  # a one-spaced paragraph always has a first line
-                    lines.append(prefix + first.group(1))
+                    top = _fill(width - len(prefix)).match(para)
+                    assert top is not None  # a one-spaced paragraph always has a first line
+                    lines.append(prefix + top.group(1))
                     fill = _fill(width - len(rest))
-                    lines.extend(rest + m.group(1) for m in fill.finditer(para, first.end()))
+                    lines.extend(rest + m.group(1) for m in fill.finditer(para, top.end()))
                 prefix = rest
                 continue
             line: list[str] = []
