@@ -1,4 +1,7 @@
-"""Copy Markdown -> :class:`~.document.Document`, through markdown-it-py (CommonMark + tables).
+"""Copy Markdown -> :class:`~.document.Document`, as markdown-it-py reads it (CommonMark + tables).
+
+Everyday copy is read by :mod:`.fastcopy`, several times faster, to the same document; copy it
+does not read exactly as markdown-it does goes through markdown-it itself.
 
 The copy has already been protected (template tags are slot tokens). Two CommonMark traps are
 handled before parsing, without shifting line numbers (so problems point at the right line):
@@ -19,7 +22,8 @@ headings rank below it. Raw HTML is off: it stays literal text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -55,11 +59,24 @@ from .document import (
     plain,
 )
 from .email import CONTROL_STRUCTURE, COPY_MARKUP
-from .protect import TOKEN, Protected
+from .fastcopy import (
+    FastBlock,
+    HeadingBlock,
+    Inlines,
+    ItemsBlock,
+    ParagraphBlock,
+    RuleBlock,
+    read,
+)
+from .protect import Protected
 
 PARAGRAPH_CLASSES: tuple[ParagraphClass, ...] = ("muted", "note")
 _CONTROL_KINDS = ("if", "elif", "else", "endif", "for", "endfor")
 _SPLIT = re.compile(r"(MMSLOT\d{4}X)")
+_HOLDERS = (Strong, Em, Link)  # inlines that hold inlines (a tuple: isinstance is faster)
+# a line with a token and nothing else but whitespace (as str.strip() sees it): a control line?
+# (starting with the newline before the line lets the regex engine skip to newlines)
+_TOKEN_LINE = re.compile(r"\n[^\S\n]*(MMSLOT\d{4}X)[^\S\n]*(?=\n)")
 
 
 @lru_cache(maxsize=1)
@@ -69,23 +86,55 @@ def _parser() -> MarkdownIt:
     return md.use(attrs_plugin).use(attrs_block_plugin)
 
 
+@lru_cache(maxsize=4096)
+def _href(url: str) -> str | None:
+    """markdown-it's href for a link destination, or None when it rejects the link (the fast
+    reader's links; cached, as a copy's few destinations recur from email to email)."""
+    md = _parser()
+    href = md.normalizeLink(url)
+    return href if md.validateLink(href) else None
+
+
 def parse_copy(protected: Protected) -> Document:
-    """Parse protected copy (tags already slot tokens) into a :class:`Document`."""
+    """Parse protected copy (tags already slot tokens) into a :class:`Document`.
+
+    Everyday copy is read by :mod:`.fastcopy`; anything it does not read exactly as markdown-it
+    does goes through markdown-it. The result is the same either way.
+    """
     return _Parser(protected).run()
+
+
+def _parse_slow(protected: Protected) -> Document:
+    """:func:`parse_copy` through markdown-it only (what the fast reader is tested against)."""
+    return _Parser(protected).run(fast=False)
+
+
+def _parse_fast(protected: Protected) -> Document | None:
+    """:func:`parse_copy` through the fast reader only; None when it leaves the copy alone."""
+    parser = _Parser(protected)
+    doc = parser.run()
+    return doc if parser.fast else None
 
 
 # --- the tree under construction ---------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     start: int
-    value: Block | _Box | _Row
+    value: Block | _Box | _Row | ListItem  # a ListItem when finished right away (_fast_blocks)
+
+
+def _start(entry: _Entry) -> int:
+    return entry.start
 
 
 @dataclass
 class _Box:
-    """A container being built: the document, a list, a list item or a table (body rows)."""
+    """A container being built: the document, a list, a list item or a table (body rows).
+
+    Children are added in the order of the copy, so their ``start`` lines never decrease.
+    """
 
     kind: Literal["doc", "list", "item", "table"]
     start: int
@@ -103,14 +152,14 @@ class _Box:
         """True when ``line`` lies between two of this box's children (or header and rows)."""
         if self.kind == "doc":
             return True
-        first = self.start if self.kind == "table" else min(
-            (e.start for e in self.children), default=self.start
-        )  # fmt: skip
-        return first < line and any(e.start > line for e in self.children)
+        if not self.children:
+            return False
+        first = self.start if self.kind == "table" else self.children[0].start
+        return first < line < self.children[-1].start
 
     def index(self, line: int) -> int:
-        """Where a control at ``line`` goes among the children."""
-        return sum(1 for e in self.children if e.start < line)
+        """Where a control at ``line`` goes among the children (how many start above it)."""
+        return bisect_left(self.children, line, key=_start)
 
 
 @dataclass
@@ -126,26 +175,43 @@ class _Parser:
         self.control_lines: dict[int, Control] = {}
         self.headings: list[Heading] = []  # as written (level 3 = ###), in document order
         self.levels: dict[int, int] = {}
+        self.fast = False  # True once the fast reader has read the copy
+        # without any tag but {{ var }}, there is no if/for inside a sentence to check
+        self.any_controls = any(s.kind != "var" for s in protected.slots.values())
+        self.inline_tags: tuple[str, ...] = ()  # see _fast_blocks
 
     # --- entry point ---------------------------------------------------------------------------
 
-    def run(self) -> Document:
+    def run(self, fast: bool = True) -> Document:
         text = self._prepare(self.protected.text)
-        tokens = _parser().parse(text)
         root = _Box("doc", 0)
-        self._blocks(tokens, 0, len(tokens), root)
+        read_fast = read(text, _href, self._split) if fast else None
+        if read_fast is not None:
+            self.fast = True
+            self._fast_blocks(read_fast, root)
+        else:
+            tokens = _parser().parse(text)
+            self._blocks(tokens, 0, len(tokens), root)
         self._place_controls(root)
         self._heading_levels()
-        blocks = [b for b in self._finish(root) if not isinstance(b, ListItem | TableRow)]
+        blocks = [b for b in self._finish(root) if not isinstance(b, (ListItem, TableRow))]
         return Document(tuple(blocks), tuple(dict.fromkeys(self.problems)))
 
     def _prepare(self, text: str) -> str:
-        lines = text.split("\n")
-        for i, line in enumerate(lines):
-            tok = line.strip()
-            slot = self.protected.slots.get(tok) if TOKEN.fullmatch(tok) else None
+        if "MMSLOT" not in text:
+            return text
+        framed = "\n" + text + "\n"  # every line between two newlines, for _TOKEN_LINE
+        line = start = 0
+        for found in _TOKEN_LINE.finditer(framed):
+            tok = found.group(1)
+            slot = self.protected.slots.get(tok)
             if slot is not None and slot.block and slot.kind in _CONTROL_KINDS:
-                self.control_lines[i] = Control(tok, slot.kind)
+                line += framed.count("\n", start, found.start())
+                start = found.start()
+                self.control_lines[line] = Control(tok, slot.kind)
+        if not self.control_lines:
+            return text
+        lines = text.split("\n")
         for i, control in self.control_lines.items():
             in_table = _in_table(lines, i, self.control_lines)
             lines[i] = f"| {control.token} |" if in_table else ""
@@ -163,10 +229,15 @@ class _Parser:
             t = tokens[i]
             start = t.map[0] if t.map else 0
             if t.type == "heading_open":
-                self._heading(t, tokens[i + 1], box)
+                written = int(t.tag[1])
+                self._heading_markup(start, written, t.attrs)
+                nodes, _ = self._inlines(tokens[i + 1])
+                self._heading(start, written, nodes, box)
                 i += 3
             elif t.type == "paragraph_open":
-                self._paragraph(t, tokens[i + 1], box, note)
+                nodes, meta = self._inlines(tokens[i + 1])
+                blocks = self._paragraph(start, t.attrs, nodes, meta, note)
+                box.children.extend(_Entry(start, b) for b in blocks)
                 i += 3
             elif t.type == "hr":
                 box.children.append(_Entry(start, Divider()))
@@ -209,17 +280,90 @@ class _Parser:
             else:
                 i += 1
 
-    def _heading(self, t: MdToken, inline: MdToken, box: _Box) -> None:
-        start = t.map[0] if t.map else 0
-        written = int(t.tag[1])
+    def _fast_blocks(self, blocks: list[FastBlock], root: _Box) -> None:
+        """The tree from the fast reader's blocks, through the same steps as :meth:`_blocks`
+        (and so with the same problems, in the same order)."""
+        # The if/for tokens the fast reader's text can hold: not those of control lines, which
+        # are blank lines now, or table rows it leaves out. (markdown-it may read such a row as
+        # a sentence, where it is checked; but then the fast reader has declined.)
+        on_lines = {c.token for c in self.control_lines.values()}
+        self.inline_tags = tuple(
+            token
+            for token, slot in self.protected.slots.items()
+            if slot.kind != "var" and token not in on_lines
+        )
+        for b in blocks:
+            if isinstance(b, ParagraphBlock):
+                for p in self._fast_paragraph(b.line, b.attrs, b.inline):
+                    root.children.append(_Entry(b.line, p))
+            elif isinstance(b, HeadingBlock):
+                self._heading_markup(b.line, b.level, b.attrs)
+                self._heading(b.line, b.level, self._fast_inline(b.inline, b.line), root)
+            elif isinstance(b, RuleBlock):
+                root.children.append(_Entry(b.line, Divider()))
+            elif isinstance(b, ItemsBlock):
+                lst = _Box("list", b.line, ordered=b.ordered, number=b.start)
+                for line, inline in b.items:
+                    # one paragraph: no control line can fall inside the item (see _path), so
+                    # it is finished right away instead of waiting in a box for controls
+                    item = ListItem(tuple(self._fast_paragraph(line, {}, inline)))
+                    lst.children.append(_Entry(line, item))
+                root.children.append(_Entry(b.line, lst))
+            else:
+                rows: list[tuple[int, list[tuple[Inline, ...]], list[Align]]] = []
+                align = list(b.align)
+                for line, cells in [(b.line, b.header), *b.rows]:
+                    if line in self.control_lines:  # taken out again by _table_box
+                        rows.append((line, [], []))
+                    else:
+                        rows.append(
+                            (line, [tuple(self._fast_inline(c, line)) for c in cells], align)
+                        )
+                root.children.append(_Entry(b.line, self._table_box(b.line, rows)))
+
+    def _fast_paragraph(self, line: int, attrs: dict[str, str], inline: Inlines) -> list[Block]:
+        """:meth:`_paragraph` for the fast reader's paragraphs (and list items)."""
+        nodes = self._fast_inline(inline, line)
+        meta = inline[1]
+        if meta is None and not attrs:  # running text: what _paragraph makes of it
+            return [Paragraph(tuple(nodes))] if nodes else []
+        return self._paragraph(line, attrs, nodes, meta or [None] * len(nodes), False)
+
+    def _fast_inline(self, inline: Inlines, line: int) -> list[Inline]:
+        """The nodes of the fast reader's inline content, after the checks :meth:`_inlines`
+        makes (the fast reader builds the same nodes itself)."""
+        nodes, meta, source = inline
+        for tag in self.inline_tags:
+            if tag in source:  # else there is nothing to check
+                self._check_nested(nodes, line)
+                break
+        if meta is not None:
+            self._inline_images(nodes, meta, line)
+        return nodes
+
+    def _check_nested(self, nodes: Sequence[Inline], line: int) -> None:
+        """:meth:`_check_inline_controls` on ``nodes`` and on what each bold, italic or link in
+        them holds, as :meth:`_inlines` does (the problems are the same whatever the order)."""
+        tags = False
+        for n in nodes:
+            if isinstance(n, Token):
+                tags = tags or n.kind != "var"
+            elif isinstance(n, _HOLDERS):
+                self._check_nested(n.children, line)
+        if tags:
+            self._check_inline_controls(nodes, line)
+
+    def _heading_markup(self, start: int, written: int, attrs: Mapping[str, object]) -> None:
+        """Problems with a heading's markup (reported before any in its text)."""
         if written < 3:
             self.problem(
                 COPY_MARKUP.id, start,
                 f"a level-{written} heading ({'#' * written}) in email copy",
                 "write the headline as ### and subheadings as ####; ## starts a channel section",
             )  # fmt: skip
-        self._ignored_attrs(t, start, "a heading")
-        nodes, _ = self._inlines(inline)
+        self._ignored_attrs(attrs, start, "a heading")
+
+    def _heading(self, start: int, written: int, nodes: list[Inline], box: _Box) -> None:
         heading = Heading(max(written, 3), tuple(nodes))
         self.headings.append(heading)
         box.children.append(_Entry(start, heading))
@@ -233,16 +377,17 @@ class _Parser:
         for h in self.headings:
             self.levels[id(h)] = 1 if h is first else rank[h.level]
 
-    def _paragraph(self, t: MdToken, inline: MdToken, box: _Box, note: bool) -> None:
-        start = t.map[0] if t.map else 0
-        nodes, meta = self._inlines(inline)
+    def _paragraph(
+        self, start: int, attrs: Mapping[str, object], nodes: list[Inline],
+        meta: list[dict[str, str] | None], note: bool,
+    ) -> list[Block]:  # fmt: skip
+        """The blocks a paragraph makes: buttons, an image, itself or (when empty) none."""
         special = self._special(nodes, meta, start)
         if special is not None:
-            self._ignored_attrs(t, start, "a button or image")
-            box.children.extend(_Entry(start, b) for b in special)
-            return
+            self._ignored_attrs(attrs, start, "a button or image")
+            return special
         classes: list[ParagraphClass] = ["note"] if note else []
-        for name in str(t.attrs.get("class", "")).split():
+        for name in str(attrs.get("class", "")).split():
             if name == "muted":
                 classes.append("muted")
             elif name == "note":
@@ -252,17 +397,19 @@ class _Parser:
                     COPY_MARKUP.id, start, f"unknown paragraph class {name!r} is ignored",
                     "paragraphs take {.muted} (fine print) or {.note} (a highlighted note)",
                 )  # fmt: skip
-        for key in t.attrs:
+        for key in attrs:
             if key != "class":
                 self.problem(COPY_MARKUP.id, start, f"attribute {key!r} on a paragraph is ignored")
         if not nodes:
-            return
-        box.children.append(_Entry(start, Paragraph(tuple(nodes), tuple(dict.fromkeys(classes)))))
+            return []
+        return [Paragraph(tuple(nodes), tuple(dict.fromkeys(classes)))]
 
     def _special(
         self, nodes: list[Inline], meta: list[dict[str, str] | None], line: int
     ) -> list[Block] | None:
         """Buttons or an image when they are all the paragraph holds; else None."""
+        if meta.count(None) == len(meta):  # neither links nor images: running text
+            return None
         items = [(n, m) for n, m in zip(nodes, meta, strict=True) if _visible(n, m)]
         if not items:
             return None
@@ -308,13 +455,12 @@ class _Parser:
             if name not in known:
                 self.problem(COPY_MARKUP.id, line, f"class {name!r} on {what} is ignored")
 
-    def _ignored_attrs(self, t: MdToken, line: int, what: str) -> None:
-        for key, value in t.attrs.items():
+    def _ignored_attrs(self, attrs: Mapping[str, object], line: int, what: str) -> None:
+        for key, value in attrs.items():
             self.problem(COPY_MARKUP.id, line, f"attribute {key}={value!r} on {what} is ignored")
 
     def _table(self, tokens: list[MdToken], i: int, end: int) -> _Box:
         opening = tokens[i].map
-        table = _Box("table", opening[0] if opening else 0)
         rows: list[tuple[int, list[tuple[Inline, ...]], list[Align]]] = []
         j = i
         while j < end:
@@ -336,6 +482,13 @@ class _Parser:
                 rows.append((row_line, cells, aligns))
                 j = k
             j += 1
+        return self._table_box(opening[0] if opening else 0, rows)
+
+    def _table_box(
+        self, start: int, rows: list[tuple[int, list[tuple[Inline, ...]], list[Align]]]
+    ) -> _Box:
+        """A table from its rows as (line, cells, alignments), the header first."""
+        table = _Box("table", start)
         _, header_cells, header_align = rows[0]
         table.header = TableRow(tuple(header_cells))
         table.align = tuple(header_align)
@@ -351,11 +504,16 @@ class _Parser:
 
     def _inlines(self, inline: MdToken) -> tuple[list[Inline], list[dict[str, str] | None]]:
         """Inline nodes, and for each top-level node the link/image attributes (or None)."""
-        line = inline.map[0] if inline.map else 0
+        return self._inline_tokens(inline.children or [], inline.map[0] if inline.map else 0)
+
+    def _inline_tokens(
+        self, tokens: Sequence[MdToken], line: int
+    ) -> tuple[list[Inline], list[dict[str, str] | None]]:
+        """:meth:`_inlines` of markdown-it's inline tokens; ``line`` for problems."""
         frames: list[tuple[str, list[Inline], list[dict[str, str] | None], dict[str, str]]] = [
             ("root", [], [], {})
         ]
-        for t in inline.children or []:
+        for t in tokens:
             nodes, meta = frames[-1][1], frames[-1][2]
             if t.type == "text":
                 for piece in self._split(t.content):
@@ -386,7 +544,7 @@ class _Parser:
                     parent_nodes.append(Link(attrs.get("href", ""), tuple(children)))
                     parent_meta.append(_link_meta(attrs, children, child_meta))
             elif t.type == "image":
-                alt_nodes, _ = self._inlines(_wrap(t))
+                alt_nodes, _ = self._inline_tokens(t.children or [], t.map[0] if t.map else 0)
                 attrs = {k: str(v) for k, v in t.attrs.items()}
                 attrs["alt"] = plain(alt_nodes)
                 attrs["_kind"] = "image"
@@ -407,6 +565,8 @@ class _Parser:
     def _inline_images(
         self, nodes: list[Inline], meta: list[dict[str, str] | None], line: int
     ) -> None:
+        if meta.count(None) == len(meta):  # neither links nor images
+            return
         real = [m for n, m in zip(nodes, meta, strict=True) if _visible(n, m)]
         images = [m for m in real if m is not None and m.get("_kind") == "image"]
         buttons = [m for m in real if m is not None and "button" in m.get("class", "").split()]
@@ -422,11 +582,17 @@ class _Parser:
             )  # fmt: skip
 
     def _split(self, text: str) -> list[Inline]:
+        if "MMSLOT" not in text:
+            return [Text(text)] if text else []
+        slot = self.protected.slots.get(text)
+        if slot is not None:  # a cell or label that is just a token
+            return [Token(text, slot.kind)]
         out: list[Inline] = []
-        for piece in _SPLIT.split(text):
+        slots = self.protected.slots
+        for n, piece in enumerate(_SPLIT.split(text)):  # text, token, text, token, … text
             if not piece:
                 continue
-            slot = self.protected.slots.get(piece)
+            slot = slots.get(piece) if n % 2 else None
             if slot is not None:
                 out.append(Token(piece, slot.kind))
             else:
@@ -434,6 +600,8 @@ class _Parser:
         return out
 
     def _check_inline_controls(self, nodes: Sequence[Inline], line: int) -> None:
+        if not self.any_controls:
+            return
         depth: list[str] = []
         for n in nodes:
             if not isinstance(n, Token) or n.kind == "var":
@@ -533,6 +701,8 @@ class _Parser:
     # --- finishing -----------------------------------------------------------------------------
 
     def _finish(self, box: _Box) -> list[Block | ListItem | TableRow | Control]:
+        if not box.controls:
+            return [self._finish_value(e.value) for e in box.children]
         out: list[Block | ListItem | TableRow | Control] = []
         controls = sorted(box.controls, key=lambda c: (c[0], c[1]))
         k = 0
@@ -544,22 +714,22 @@ class _Parser:
                 out.append(self._finish_value(box.children[index].value))
         return out
 
-    def _finish_value(self, value: Block | _Box | _Row) -> Block | ListItem | TableRow:
-        if isinstance(value, _Row):
-            return value.row
-        if isinstance(value, Heading):
-            return Heading(self.levels[id(value)], value.inlines)
+    def _finish_value(self, value: Block | _Box | _Row | ListItem) -> Block | ListItem | TableRow:
         if not isinstance(value, _Box):
+            if isinstance(value, _Row):
+                return value.row
+            if isinstance(value, Heading):
+                return Heading(self.levels[id(value)], value.inlines)
             return value
         children = self._finish(value)
         if value.kind == "list":
-            items = tuple(c for c in children if isinstance(c, ListItem | Control))
+            items = tuple(c for c in children if isinstance(c, (ListItem, Control)))
             return ListBlock(value.ordered, items, value.number)
         if value.kind == "item":
-            blocks = tuple(c for c in children if not isinstance(c, ListItem | TableRow))
+            blocks = tuple(c for c in children if not isinstance(c, (ListItem, TableRow)))
             return ListItem(blocks)
         assert value.header is not None
-        rows = tuple(c for c in children if isinstance(c, TableRow | Control))
+        rows = tuple(c for c in children if isinstance(c, (TableRow, Control)))
         return Table(value.header, rows, value.align)
 
 
@@ -629,13 +799,6 @@ def _closing(tokens: list[MdToken], i: int) -> int:
         if tokens[j].type == close and tokens[j].level == level:
             return j
     return len(tokens) - 1
-
-
-def _wrap(image: MdToken) -> MdToken:
-    wrapper = MdToken("inline", "", 0)
-    wrapper.children = image.children or []
-    wrapper.map = image.map
-    return wrapper
 
 
 def _align(style: str) -> Align:
