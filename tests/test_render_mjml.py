@@ -154,11 +154,11 @@ def test_characters_mrml_would_mangle_in_attributes_arrive_unchanged() -> None:
     _, tree, _ = compile_copy(
         "[Link](https://x.example/a\\\\b)\n\n"
         "[Knap](https://x.example/a\\\\b){.button}\n\n"
-        "![Havebænk\u00adsæt med\u200dpude\u0301](assets/x.png)"
+        "![Havebænk\u00adsæt med\u200dpude\u0301 ｶﾞｲﾄﾞ](assets/x.png)"
     )
     assert copy_cells(tree)[0].find("a").attrs["href"] == "https://x.example/a%5Cb"
     assert tree.find("td", class_="mm-button").find("a").attrs["href"] == "https://x.example/a%5Cb"
-    assert tree.find("img").attrs["alt"] == "Havebænk\u00adsæt med\u200dpude\u0301"
+    assert tree.find("img").attrs["alt"] == "Havebænk\u00adsæt med\u200dpude\u0301 ｶﾞｲﾄﾞ"
 
 
 def test_tokens_survive_in_text_attributes_and_urls() -> None:

@@ -14,6 +14,7 @@ from micromoments.config import ProjectConfig
 from micromoments.diagnostics import Report
 from micromoments.load import load_catalog
 from micromoments.model import Channel
+from micromoments.render import email as email_module
 from micromoments.render.brand import default_brand, load_brand
 from micromoments.render.document import (
     Block,
@@ -35,6 +36,7 @@ from micromoments.render.email import (
     MJML_ERROR,
     MJML_WARNING,
     SKELETONS,
+    Compiled,
     EmailOutput,
     compile_mjml,
     render_email,
@@ -99,7 +101,7 @@ def shaped(words: list[str]) -> Document:
     blocks: list[Block] = [
         Heading(1, (Text(next(w)),)),
         Paragraph((Text(next(w)), Strong((Text(next(w)),)), Text(" "), Em((Text(next(w)),)))),
-        Paragraph((Link("https://example.com/?q=" + next(w), (Text(next(w)),)),)),
+        Paragraph((Link(_href(next(w)), (Text(next(w)),)),)),
         Button((Text(next(w)),), "https://example.com/" + next(w)),
         ListBlock(False, (ListItem((Paragraph((Text(next(w)),)),)),)),
         Image("https://img.example.com/a.png", next(w), 200),
@@ -109,6 +111,10 @@ def shaped(words: list[str]) -> Document:
 
 
 PLAIN = [f"word{i}" for i in range(11)]
+
+
+def _href(word: str) -> str:
+    return word if word.startswith("tel:") else "https://example.com/?q=" + word
 
 
 def test_every_example_email_is_as_a_full_compile_and_translations_share_a_skeleton() -> None:
@@ -172,10 +178,10 @@ def test_marketing_email_with_its_unsubscribe_link(tmp_path: Path) -> None:
     assert SKELETONS.hits >= 1
 
 
-# every kind of character: MRML mangles some of them in attributes (see skeleton._printable)
+# every kind of character: MRML mangles some in attributes (see mjml.verbatim_in_attribute)
 _WORD_CHARS = st.one_of(
     st.characters(codec="utf-8", exclude_categories=["Cs"]),
-    st.sampled_from("&<>\"'\\\xa0\xad\u200d\u0301\ue000\u2028 \t\r\n{}%#*_;/?=:"),
+    st.sampled_from("&<>\"'\\\xa0\xad\u200d\u0301\ue000\u2028\uff9e\ufffe \t\r\n{}%#*_;/?=:"),
 )
 _WORD = st.text(_WORD_CHARS, min_size=1, max_size=12)
 
@@ -245,6 +251,85 @@ def test_a_layout_whose_text_looks_like_a_token_is_compiled_in_full(tmp_path: Pa
         assert "MMWORD0000X MMSLOT0001X" in out.html
         assert_as_full_compile(out)
     assert SKELETONS.hits == 0
+
+
+def write_layout(templates: Path, name: str, head: str = "", footer: str = "") -> None:
+    layout = templates / "email" / "layouts" / f"{name}.mjml"
+    layout.parent.mkdir(parents=True, exist_ok=True)
+    layout.write_text(
+        '{% extends "layouts/_base.mjml" %}\n'
+        + (f"{{% block head %}}\n    {head}\n{{% endblock %}}\n" if head else "")
+        + (f"{{% block footer %}}{footer}{{% endblock %}}\n" if footer else ""),
+        encoding="utf-8",
+    )
+
+
+def render_words(template: str, templates: Path, words: list[str], subject: str) -> EmailOutput:
+    return render_email(
+        template, to_mjml(shaped(words), BRAND, asset_base=CDN), subject=subject, preheader="P",
+        locale="da", direction="ltr", kind="transactional", brand=BRAND, templates_path=templates,
+        asset_base=CDN,
+    )  # fmt: skip
+
+
+# Layouts a user may write where a word does not come through the inliner as it went in; each
+# was found by review, and each email of the layout must still be exactly its full compile.
+ODD_LAYOUTS = {
+    "attribute selector": (
+        '<mj-style inline="inline">.mm-copy a[href^="tel:"] { color: #ff0000; }</mj-style>', ""
+    ),
+    "raw > in text": ("", "<mj-section><mj-column><mj-text><p>Settings > Email</p></mj-text>"
+                          "</mj-column></mj-section>"),
+    "newline after <pre>": ("", "<mj-section><mj-column><mj-text><pre>\nTerms apply.</pre>"
+                                "</mj-text></mj-column></mj-section>"),
+    "subject in a comment": ("", "<mj-raw><!-- subject: {{ subject }} --></mj-raw>"),
+    "> inside a comment": ("", "<mj-raw><!-- legal -> below --></mj-raw><mj-section><mj-column>"
+                               "<mj-text><p>Legal</p></mj-text></mj-column></mj-section>"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", ODD_LAYOUTS)
+def test_odd_layouts_come_out_as_a_full_compile(tmp_path: Path, case: str) -> None:
+    head, footer = ODD_LAYOUTS[case]
+    write_layout(tmp_path, "odd", head, footer)
+    tel = [*PLAIN[:4], "tel:+4512345678", *PLAIN[5:]]
+    for words in (PLAIN, [w.upper() for w in PLAIN], tel, [w + "x" for w in tel]):
+        out = render_words("odd", tmp_path, words, subject="It's here")
+        assert out.ok, out.problems
+        assert_as_full_compile(out)
+
+
+def test_a_layout_with_a_comment_holding_a_gt_still_shares_its_skeleton(tmp_path: Path) -> None:
+    write_layout(tmp_path, "odd", footer=ODD_LAYOUTS["> inside a comment"][1])
+    for words in (PLAIN, PLAIN, PLAIN):
+        render_words("odd", tmp_path, words, subject="S")
+    assert SKELETONS.hits == 1  # the comment stays as it is; the text around it is swapped
+
+
+def test_a_skeleton_mrml_warns_about_is_compiled_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_layout(tmp_path, "warned", head='<mj-style media="print">.x { color: red; }</mj-style>')
+    compiles: list[str] = []
+    real = email_module.compile_mjml
+
+    def counted(source: str) -> Compiled:
+        compiles.append(source)
+        return real(source)
+
+    monkeypatch.setattr(email_module, "compile_mjml", counted)
+    for _ in range(5):
+        out = render_words("warned", tmp_path, PLAIN, subject="S")
+        assert [p.rule for p in out.problems] == [MJML_WARNING.id]
+    # every email in full (for the warning at its line), and the skeleton once, to learn that
+    # it cannot be used
+    assert len(compiles) == 6
+
+
+def test_characters_mrml_rejects_are_reported_for_every_email(tmp_path: Path) -> None:
+    for _ in range(3):
+        out = render_doc(shaped([*PLAIN[:10], "bad\ufffe"]), tmp_path)
+        assert [p.rule for p in out.problems] == [MJML_ERROR.id]
 
 
 def test_the_cache_keeps_the_most_recently_used() -> None:

@@ -37,7 +37,7 @@ from ..diagnostics import Severity, rule
 from ..layouts import template_dirs
 from .brand import Brand, display_path
 from .document import Document, Problem, asset_name
-from .skeleton import Cut, ShellSkeleton, Skeleton, SkeletonCache, shell_skeleton, skeleton
+from .skeleton import Cut, ShellSkeleton, SkeletonCache, shell_skeleton, skeleton
 
 LAYOUT_ERROR = rule(
     "MM901", "layout-error", Severity.ERROR, "build",
@@ -155,9 +155,7 @@ def render_email(
     shell = _SHELLS.get(key)
     if shell is not None:
         source, problems = _fill_shell(shell[0], values), list(shell[1])
-        skel = skeleton(values, shell[2]) if shell[2] is not None else None
     else:
-        skel = None
         rendered = _render_layout(template, values, locale=locale, direction=direction, kind=kind,
                                   brand=brand, templates_path=templates_path,
                                   asset_base=asset_base, root=root)  # fmt: skip
@@ -171,7 +169,7 @@ def render_email(
     layout_file = _find(templates_path, name)
     shown_layout = display_path(layout_file, root) if layout_file else name
     try:
-        compiled = _by_skeleton(skel, shell[2].text) if skel and shell and shell[2] else None
+        compiled = _by_skeleton(values, shell[2]) if shell and shell[2] else None
         if compiled is None:
             compiled = compile_mjml(source)
     except OSError as error:
@@ -310,23 +308,30 @@ def _learn_shell(
 # MRML runs once per shape of email, not once per email (see .skeleton). The cache is keyed by
 # the skeleton's whole MJML, layout included, so an edited layout never finds a stale entry.
 
-SKELETONS: SkeletonCache[tuple[Cut, Cut | None, Cut | None]] = SkeletonCache()
+SKELETONS: SkeletonCache[tuple[Cut, Cut | None, Cut | None] | None] = SkeletonCache()
 
 
-def _by_skeleton(skel: Skeleton, shell: str) -> Compiled | None:
-    """The email compiled through its skeleton, or None to compile it in full (a skeleton
-    MRML warns about or rejects: the full compile reports it at the real text)."""
-    source = _fill_shell(shell, skel.values)
-    cut = SKELETONS.get(source)
-    if cut is None:
+def _by_skeleton(values: dict[str, str], shell: ShellSkeleton) -> Compiled | None:
+    """The email compiled through its skeleton, or None to compile it in full: when no
+    skeleton can stand for it, or MRML warns about or rejects the skeleton (remembered, so it
+    is not compiled again; the full compile reports the problem at the real text)."""
+    skel = skeleton(values, shell)
+    if skel is None:
+        return None
+    source = _fill_shell(shell.text, skel.values)
+    if source in SKELETONS:
+        cut = SKELETONS.get(source)
+    else:
         try:
             compiled = compile_mjml(source)
+            cut = None if compiled.warnings else (
+                Cut.of(compiled.html), _cut(compiled.title), _cut(compiled.preview)
+            )  # fmt: skip
         except OSError:
-            return None
-        if compiled.warnings:
-            return None
-        cut = (Cut.of(compiled.html), _cut(compiled.title), _cut(compiled.preview))
+            cut = None
         SKELETONS.put(source, cut)
+    if cut is None:
+        return None
     html, title, preview = cut
     return Compiled(skel.fill(html), skel.fill_raw(title), skel.fill_raw(preview), ())
 

@@ -16,6 +16,7 @@ styling of its own except button colours, which come from the brand.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 from .brand import Brand
@@ -45,7 +46,6 @@ from .document import (
     nest,
     resolve_src,
 )
-from .skeleton import verbatim_in_attribute
 
 BUTTON_LINE_HEIGHT = 20  # px; with the vertical inner padding it makes the tap target
 BUTTON_PADDING_Y = 14  # px; 20 + 2 * 14 = 48 px tall, above the 44 px guideline
@@ -65,6 +65,23 @@ def escape_attr(text: str) -> str:
     if verbatim_in_attribute(escaped):
         return escaped
     return "".join(c if verbatim_in_attribute(c) else f"&#{ord(c)};" for c in escaped)
+
+
+def verbatim_in_attribute(value: str) -> bool:
+    """True when MRML writes ``value`` into an attribute as it is. MRML formats attribute values
+    the way Rust debug-prints strings: a backslash doubles, and tabs, line breaks, combining
+    marks (and the two halfwidth katakana sound marks, which extend graphemes too), format
+    characters (soft hyphen, zero-width joiner), private-use and unassigned characters come
+    out as escapes such as ``\\u{ad}``."""
+    if value.isascii() or max(value) < "\u0300":  # below the combining marks
+        return value.isprintable() and "\\" not in value
+    return "\\" not in value and all(
+        c.isprintable() and not unicodedata.category(c).startswith("M") and c not in _KANA_MARKS
+        for c in value
+    )
+
+
+_KANA_MARKS = "\uff9e\uff9f"
 
 
 def inline_html(nodes: Sequence[Inline]) -> str:

@@ -30,13 +30,14 @@ emails and for generated words of every kind of character.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from markupsafe import escape
+
+from .mjml import verbatim_in_attribute
 
 WORD_PREFIX = "MMWORD"
 _CONTENT = re.compile(r'( (?:href|src|alt|title)=")([^"]*)"|>([^<]+)(?=<)')
@@ -45,10 +46,19 @@ _RAW_TEXT = ("style", "script", "mj-style")
 _PURE_SLOTS = re.compile(r"\s*(?:MMSLOT\d{4}X\s*)+")
 _SLOT = re.compile(r"MMSLOT\d{4}X")
 _TOKEN = re.compile(r"MM(WORD|SLOT)(\d{4})X")
-_SAFE_TEXT = re.compile(r"[^&\xa0]*(?:&(?:amp|lt|gt);[^&\xa0]*)*")
+# a raw '>' in text comes out of the inliner as &gt; (our copy never has one; a layout may)
+_SAFE_TEXT = re.compile(r"[^&\xa0>]*(?:&(?:amp|lt|gt);[^&\xa0>]*)*")
 _SAFE_ATTRIBUTE = re.compile(r"[^&\xa0]*(?:&(?:amp|quot);[^&\xa0]*)*")
 _SAFE_VALUE = re.compile(r"[^&\xa0]*(?:&(?:amp|#39);[^&\xa0]*)*")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# control characters (the HTML parser turns \r into \n) and the noncharacters MRML rejects
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+# the parser drops a newline right after these start tags
+_NEWLINE_EATERS = ("<pre", "<textarea", "<listing")
+_COMMENT = re.compile(r"(<!--.*?-->)", re.S)
+# inlined style sheets whose selectors look at attribute values (a[href^="tel:"], :lang())
+# would see the tokens, not the words
+_HIDDEN = re.compile(r"<!--.*?-->|<(style|script|mj-style)\b.*?</\1>", re.S)
+_INLINE_STYLE = re.compile(r'<mj-style[^>]*inline="inline"[^>]*>(.*?)</mj-style>', re.S)
 _MAX_TOKENS = 10_000  # four digits per token
 
 
@@ -120,28 +130,38 @@ class Cut:
 class ShellSkeleton:
     """A layout shell (see :mod:`.email`) with its own words as tokens, made once per shell.
 
-    ``text`` still holds the shell's sentinels, where each email's values go."""
+    ``text`` still holds the shell's sentinels, where each email's values go. ``decodes`` is
+    False when a value lands where character references stay as written (a comment, a style
+    sheet or script)."""
 
     text: str
     html: tuple[str, ...]
     raw: tuple[str, ...]
+    decodes: bool = True  # no value lands in a comment or style sheet (see _value)
 
 
 def shell_skeleton(shell: str, sentinel: str) -> ShellSkeleton | None:
     """The skeleton of a layout shell: the text and link targets of its body (the footer, the
     logo's alt text) and its ``lang`` become word tokens, so the translations of a moment,
-    whose layouts differ only in such words, share one skeleton. None when the layout's own
-    text looks like a token. ``sentinel`` starts the names of the places values go."""
+    whose layouts differ only in such words, share one skeleton. ``sentinel`` starts the names
+    of the places values go. None when no skeleton can stand for the layout: its own text looks
+    like a token, or its inlined style sheet selects by attribute value."""
     if WORD_PREFIX in shell or "MMSLOT" in shell:
         return None
     at = shell.find("<mj-body")
     if at < 0:
         return None
+    if any("[" in css or ":lang" in css for css in _INLINE_STYLE.findall(shell)):
+        return None
     skel = Skeleton({})
     head = _LANG.sub(lambda m: _attribute(skel, m, sentinel), shell[:at])
-    body = shell[at:]
-    body = _CONTENT.sub(lambda m: _content(skel, m, body, sentinel), body)
-    return ShellSkeleton(head + body, tuple(skel.html), tuple(skel.raw))
+    parts = _COMMENT.split(shell[at:])  # comments pass MRML and the inliner untouched
+    for i in range(0, len(parts), 2):
+        part = parts[i]
+        parts[i] = _CONTENT.sub(lambda m, part=part: _content(skel, m, part, sentinel), part)
+    hidden = (m.group(0) for m in _HIDDEN.finditer(shell))
+    decodes = not any(sentinel in text for text in hidden)
+    return ShellSkeleton(head + "".join(parts), tuple(skel.html), tuple(skel.raw), decodes)
 
 
 def skeleton(values: Mapping[str, str], shell: ShellSkeleton) -> Skeleton | None:
@@ -154,7 +174,7 @@ def skeleton(values: Mapping[str, str], shell: ShellSkeleton) -> Skeleton | None
     content = values["content"]
     skel.values["content"] = _CONTENT.sub(lambda m: _content(skel, m, content, None), content)
     for name in ("subject", "preheader", "unsubscribe_url"):
-        skel.values[name] = _value(skel, values[name])
+        skel.values[name] = _value(skel, values[name], shell.decodes)
     if len(skel.html) >= _MAX_TOKENS or len(skel.slots) >= _MAX_TOKENS:
         return None
     # a slot token left as it was (in text that is not safe to swap) could clash with a
@@ -169,23 +189,31 @@ def _content(skel: Skeleton, match: re.Match[str], source: str, sentinel: str | 
         return _attribute(skel, match, sentinel)
     if "MMSLOT" in text and _PURE_SLOTS.fullmatch(text):
         return ">" + _SLOT.sub(skel.slot, text)
-    if text.isspace() or (("&" in text or "\xa0" in text) and not _SAFE_TEXT.fullmatch(text)):
+    if not _swappable(text) or (sentinel is not None and sentinel in text):
+        return match.group(0)  # kept as it is (or a place for the email's values)
+    edged = text[0].isspace() or text[-1].isspace()
+    if sentinel is None and not edged:
+        return ">" + skel.word(text)  # the copy's own text, the usual case: no tag to look at
+    tag = source.rfind("<", 0, match.start())  # the start tag (or end tag) the text follows
+    if source.startswith(_RAW_TEXT, tag + 1) or (
+        text[0] == "\n" and source.startswith(_NEWLINE_EATERS, tag)
+    ):
         return match.group(0)
-    if _CONTROL.search(text):
-        return match.group(0)  # the HTML parser turns \r into \n
-    before = source.rfind("<", 0, match.start()) if sentinel else -1
-    if sentinel and (sentinel in text or source.startswith(_RAW_TEXT, before + 1)):
-        return match.group(0)  # a place for values, or style sheet or script text
-    if not (text[0].isspace() or text[-1].isspace()):
-        return ">" + skel.word(text)
-    # white space counts inside HTML; right inside an MJML element it is MRML's to keep
-    if before < 0:
-        before = source.rfind("<", 0, match.start())
-    if source.startswith("<mj-", before) or source.startswith("</mj-", match.end()):
+    if edged and (source.startswith("<mj-", tag) or source.startswith("</mj-", match.end())):
+        # white space counts inside HTML; right inside an MJML element it is MRML's to keep
         core = text.strip()
         start = text.index(core[0])
         return ">" + text[:start] + skel.word(core) + text[start + len(core) :]
     return ">" + skel.word(text)
+
+
+def _swappable(text: str) -> bool:
+    """True when the inliner writes ``text`` out as it came in."""
+    if text.isspace():
+        return False
+    if ("&" in text or "\xa0" in text or ">" in text) and not _SAFE_TEXT.fullmatch(text):
+        return False
+    return _CONTROL.search(text) is None
 
 
 def _attribute(skel: Skeleton, match: re.Match[str], sentinel: str | None) -> str:
@@ -200,9 +228,10 @@ def _attribute(skel: Skeleton, match: re.Match[str], sentinel: str | None) -> st
     return match.group(1) + skel.word(value) + '"'
 
 
-def _value(skel: Skeleton, value: str) -> str:
+def _value(skel: Skeleton, value: str, decodes: bool) -> str:
     """A subject, preheader or unsubscribe link: the layout escapes it, so it is judged (and
-    put back) escaped; ``&#39;`` reaches the HTML through the inliner as ``'``."""
+    put back) escaped; ``&#39;`` reaches the HTML through the inliner as ``'`` (when
+    ``decodes``: not in a comment or style sheet, where it stays as written)."""
     if not value:
         return value
     if _PURE_SLOTS.fullmatch(value):
@@ -210,19 +239,9 @@ def _value(skel: Skeleton, value: str) -> str:
     escaped = str(escape(value))
     if not _SAFE_VALUE.fullmatch(escaped) or not verbatim_in_attribute(escaped):
         return value
+    if not decodes and "&#39;" in escaped:
+        return value
     return skel.word(escaped.replace("&#39;", "'"), escaped)
-
-
-def verbatim_in_attribute(value: str) -> bool:
-    """True when MRML writes ``value`` into an attribute as it is. MRML formats attribute values
-    the way Rust debug-prints strings: a backslash doubles, and tabs, line breaks, combining
-    marks, format characters (soft hyphen, zero-width joiner), private-use and unassigned
-    characters come out as escapes such as ``\\u{ad}``. Those stay in the skeleton."""
-    if value.isascii() or max(value) < "\u0300":  # below the combining marks
-        return value.isprintable() and "\\" not in value
-    return "\\" not in value and all(
-        c.isprintable() and not unicodedata.category(c).startswith("M") for c in value
-    )
 
 
 T = TypeVar("T")
@@ -246,6 +265,9 @@ class SkeletonCache(Generic[T]):
         self.hits += 1
         self._items.move_to_end(source)
         return found
+
+    def __contains__(self, source: str) -> bool:
+        return source in self._items
 
     def put(self, source: str, compiled: T) -> None:
         """Keep ``compiled`` for ``source``."""
@@ -278,5 +300,4 @@ __all__ = [
     "SkeletonCache",
     "shell_skeleton",
     "skeleton",
-    "verbatim_in_attribute",
 ]
