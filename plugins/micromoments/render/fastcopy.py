@@ -108,6 +108,10 @@ _MARKER = re.compile(r"[0-9]+[.)]")  # a line that starts like an ordered-list m
 _STAR_START = re.compile(r"\*{1,2}[^ *]")
 _CLASSES = r"\{(\.[A-Za-z][A-Za-z0-9-]*(?: \.[A-Za-z][A-Za-z0-9-]*)*)\}"
 _ATTRS_LINE = re.compile(_CLASSES)
+# inline: what ends a run of plain text; a link's destination; its {.class}
+_SPECIAL = re.compile(r"[*`\[\]\n]")
+_LINK_TAIL = re.compile(r"\(([A-Za-z0-9\-.~:/?#@!$&'+,;=%]+)\)")
+_LINK_CLASSES = re.compile(_CLASSES)
 _DELIMITER = re.compile(r"\|(?: *:?-+:? *\|)+")
 _ALIGN: dict[tuple[bool, bool], Align] = {
     (False, False): None,
@@ -480,11 +484,6 @@ class _Reader:
         if label is None:
             return None
         return attrs, label, pos
-
-
-_SPECIAL = re.compile(r"[*`\[\]\n]")
-_LINK_TAIL = re.compile(r"\(([A-Za-z0-9\-.~:/?#@!$&'+,;=%]+)\)")
-_LINK_CLASSES = re.compile(_CLASSES)
 
 
 @lru_cache(maxsize=1024)
