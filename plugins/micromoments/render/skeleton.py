@@ -275,15 +275,6 @@ class SkeletonCache(Generic[T]):
         if len(self._items) > self.size:
             self._items.popitem(last=False)
 
-    def snapshot(self) -> list[tuple[str, T]]:
-        """What is kept now, for :meth:`restore` (the benchmark times each email against the
-        cache the emails before it left, not against its own skeleton)."""
-        return list(self._items.items())
-
-    def restore(self, snapshot: list[tuple[str, T]]) -> None:
-        """Keep exactly what :meth:`snapshot` saw."""
-        self._items = OrderedDict(snapshot)
-
     def clear(self) -> None:
         """Forget everything (counters too)."""
         self._items.clear()
