@@ -55,9 +55,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 # the parser drops a newline right after these start tags
 _NEWLINE_EATERS = ("<pre", "<textarea", "<listing")
 _COMMENT = re.compile(r"(<!--.*?-->)", re.S)
+# where character references stay as written: comments, style sheets, scripts
+_HIDDEN = re.compile(r"<!--.*?-->|<(style|script|mj-style)\b.*?</\1>", re.S)
 # inlined style sheets whose selectors look at attribute values (a[href^="tel:"], :lang())
 # would see the tokens, not the words
-_HIDDEN = re.compile(r"<!--.*?-->|<(style|script|mj-style)\b.*?</\1>", re.S)
 _INLINE_STYLE = re.compile(r'<mj-style[^>]*inline="inline"[^>]*>(.*?)</mj-style>', re.S)
 _MAX_TOKENS = 10_000  # four digits per token
 
