@@ -334,9 +334,9 @@ def test_characters_mrml_rejects_are_reported_for_every_email(tmp_path: Path) ->
 
 def test_the_cache_keeps_the_most_recently_used() -> None:
     cache: SkeletonCache[int] = SkeletonCache(size=2)
-    cache.put("a", 1)
-    cache.put("b", 2)
-    assert cache.get("a") == 1  # "b" is now the least recently used
-    cache.put("c", 3)
-    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (1, None, 3)
-    assert "c" in cache and "b" not in cache
+    cache.put(("a",), 1)
+    cache.put(("b",), 2)
+    assert cache.find(("a",)) == (True, 1)  # ("b",) is now the least recently used
+    cache.put(("c",), 3)
+    assert [cache.find((k,)) for k in "abc"] == [(True, 1), (False, None), (True, 3)]
+    assert (cache.hits, cache.misses) == (3, 1)

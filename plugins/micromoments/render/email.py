@@ -306,7 +306,8 @@ def _learn_shell(
 
 # --- skeletons ----------------------------------------------------------------------------------
 # MRML runs once per shape of email, not once per email (see .skeleton). The cache is keyed by
-# the skeleton's whole MJML, layout included, so an edited layout never finds a stale entry.
+# what makes the skeleton's whole MJML, layout included, so an edited layout never finds a
+# stale entry.
 
 SKELETONS: SkeletonCache[tuple[Cut, Cut | None, Cut | None] | None] = SkeletonCache()
 
@@ -318,18 +319,19 @@ def _by_skeleton(values: dict[str, str], shell: ShellSkeleton) -> Compiled | Non
     skel = skeleton(values, shell)
     if skel is None:
         return None
-    source = _fill_shell(shell.text, skel.values)
-    if source in SKELETONS:
-        cut = SKELETONS.get(source)
-    else:
+    # the skeleton's MJML is the shell filled with these values; the shell's text is the same
+    # object from email to email, so Python hashes its 16 KB once, not per email
+    key = (shell.text, *(skel.values[name] for name in _SENTINELS))
+    kept, cut = SKELETONS.find(key)
+    if not kept:
         try:
-            compiled = compile_mjml(source)
+            compiled = compile_mjml(_fill_shell(shell.text, skel.values))
             cut = None if compiled.warnings else (
                 Cut.of(compiled.html), _cut(compiled.title), _cut(compiled.preview)
             )  # fmt: skip
         except OSError:
             cut = None
-        SKELETONS.put(source, cut)
+        SKELETONS.put(key, cut)
     if cut is None:
         return None
     html, title, preview = cut

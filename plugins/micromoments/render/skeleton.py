@@ -249,30 +249,30 @@ T = TypeVar("T")
 
 
 class SkeletonCache(Generic[T]):
-    """Compiled skeletons by their full MJML, the least recently used dropped past ``size``."""
+    """Compiled skeletons by what makes their MJML (the shell's text and the skeleton's values),
+    the least recently used dropped past ``size``."""
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self._items: OrderedDict[str, T] = OrderedDict()
+        self._items: OrderedDict[tuple[str, ...], T] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
-    def get(self, source: str) -> T | None:
-        """The compiled skeleton of ``source``, if kept."""
-        found = self._items.get(source)
-        if found is None:
+    def find(self, key: tuple[str, ...]) -> tuple[bool, T | None]:
+        """Whether ``key`` is kept, and what is kept for it."""
+        if key not in self._items:
             self.misses += 1
-            return None
+            return False, None
         self.hits += 1
-        self._items.move_to_end(source)
-        return found
+        self._items.move_to_end(key)
+        return True, self._items[key]
 
-    def __contains__(self, source: str) -> bool:
-        return source in self._items
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
 
-    def put(self, source: str, compiled: T) -> None:
-        """Keep ``compiled`` for ``source``."""
-        self._items[source] = compiled
+    def put(self, key: tuple[str, ...], compiled: T) -> None:
+        """Keep ``compiled`` for ``key``."""
+        self._items[key] = compiled
         if len(self._items) > self.size:
             self._items.popitem(last=False)
 
