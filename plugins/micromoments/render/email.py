@@ -21,6 +21,7 @@ put), and unwrapped again afterwards. The output is byte-for-byte deterministic.
 
 from __future__ import annotations
 
+import functools
 import re
 import traceback
 from collections.abc import Callable
@@ -284,10 +285,24 @@ def reset_layout_cache() -> None:
 
 
 def _fill_shell(shell: str, values: dict[str, str]) -> str:
-    out = shell.replace(_SENTINELS["content"], values["content"])
-    for name in ("subject", "preheader", "unsubscribe_url"):
-        out = out.replace(_SENTINELS[name], str(escape(values[name])))
-    return out
+    parts, names = _cut_shell(shell)
+    out = [parts[0]]
+    for name, part in zip(names, parts[1:], strict=True):
+        out.append(values[name] if name == "content" else str(escape(values[name])))
+        out.append(part)
+    return "".join(out)
+
+
+_SENTINEL = re.compile("|".join(_SENTINELS.values()))
+_NAMES = {sentinel: name for name, sentinel in _SENTINELS.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def _cut_shell(shell: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The shell's text between its sentinels, and the value each sentinel stands for (cut
+    once: every email of the layout is filled into it)."""
+    names = tuple(_NAMES[m.group(0)] for m in _SENTINEL.finditer(shell))
+    return tuple(_SENTINEL.split(shell)), names
 
 
 def _learn_shell(
