@@ -86,15 +86,6 @@ def render_doc(
     )  # fmt: skip
 
 
-def render_layout(template: str, templates: Path) -> EmailOutput:
-    """An email of the fixed shape in a user's layout."""
-    return render_email(
-        template, to_mjml(shaped(PLAIN), BRAND, asset_base=CDN), subject="S", preheader="P",
-        locale="da", direction="ltr", kind="transactional", brand=BRAND, templates_path=templates,
-        asset_base=CDN,
-    )  # fmt: skip
-
-
 def shaped(words: list[str]) -> Document:
     """One email of a fixed shape with ``words`` (eleven of them) in every place a word goes."""
     w = iter(words)
@@ -115,6 +106,29 @@ PLAIN = [f"word{i}" for i in range(11)]
 
 def _href(word: str) -> str:
     return word if word.startswith("tel:") else "https://example.com/?q=" + word
+
+
+def write_layout(templates: Path, name: str, head: str = "", footer: str = "") -> None:
+    """A user's layout extending the built-in one, with its own head and footer blocks."""
+    layout = templates / "email" / "layouts" / f"{name}.mjml"
+    layout.parent.mkdir(parents=True, exist_ok=True)
+    layout.write_text(
+        '{% extends "layouts/_base.mjml" %}\n'
+        + (f"{{% block head %}}\n    {head}\n{{% endblock %}}\n" if head else "")
+        + (f"{{% block footer %}}{footer}{{% endblock %}}\n" if footer else ""),
+        encoding="utf-8",
+    )
+
+
+def render_words(
+    template: str, templates: Path, words: list[str] = PLAIN, subject: str = "S"
+) -> EmailOutput:
+    """An email of the fixed shape in a user's layout."""
+    return render_email(
+        template, to_mjml(shaped(words), BRAND, asset_base=CDN), subject=subject, preheader="P",
+        locale="da", direction="ltr", kind="transactional", brand=BRAND, templates_path=templates,
+        asset_base=CDN,
+    )  # fmt: skip
 
 
 def test_every_example_email_is_as_a_full_compile_and_translations_share_a_skeleton() -> None:
@@ -211,65 +225,28 @@ def test_words_with_entities_that_do_not_survive_stay_in_the_skeleton(tmp_path: 
 
 
 def test_an_edited_layout_is_compiled_anew(tmp_path: Path) -> None:
-    layout = tmp_path / "email" / "layouts" / "custom.mjml"
-    layout.parent.mkdir(parents=True)
-    base = '{% extends "layouts/_base.mjml" %}\n{% block footer %}<mj-section><mj-column>'
-    layout.write_text(base + "<mj-text>Old footer</mj-text></mj-column></mj-section>"
-                      "{% endblock %}\n", encoding="utf-8")  # fmt: skip
+    section = "<mj-section><mj-column>{}</mj-column></mj-section>"
+    write_layout(tmp_path, "custom", footer=section.format("<mj-text>Old footer</mj-text>"))
     for _ in range(3):
-        out = render_layout("custom", tmp_path)
+        out = render_words("custom", tmp_path)
         assert "Old footer" in out.html
-    layout.write_text(base + "<mj-text>New footer</mj-text><mj-divider /></mj-column>"
-                      "</mj-section>{% endblock %}\n", encoding="utf-8")  # fmt: skip
+    write_layout(tmp_path, "custom",
+                 footer=section.format("<mj-text>New footer</mj-text><mj-divider />"))  # fmt: skip
     reset_layout_cache()  # as every build does first
     for _ in range(3):
-        out = render_layout("custom", tmp_path)
+        out = render_words("custom", tmp_path)
         assert "New footer" in out.html and "Old footer" not in out.html
         assert_as_full_compile(out)
 
 
-def test_mrml_warnings_are_reported_for_every_email_not_only_the_first(tmp_path: Path) -> None:
-    layout = tmp_path / "email" / "layouts" / "warned.mjml"
-    layout.parent.mkdir(parents=True)
-    layout.write_text('{% extends "layouts/_base.mjml" %}\n{% block head %}\n'
-                      '    <mj-style media="print">.x { color: red; }</mj-style>\n'
-                      "{% endblock %}\n", encoding="utf-8")  # fmt: skip
-    for _ in range(3):
-        out = render_layout("warned", tmp_path)
-        assert [p.rule for p in out.problems] == [MJML_WARNING.id]
-        assert out.problems[0].line == 3
-
-
 def test_a_layout_whose_text_looks_like_a_token_is_compiled_in_full(tmp_path: Path) -> None:
-    layout = tmp_path / "email" / "layouts" / "odd.mjml"
-    layout.parent.mkdir(parents=True)
-    layout.write_text('{% extends "layouts/_base.mjml" %}\n{% block footer %}<mj-section>'
-                      "<mj-column><mj-text>MMWORD0000X MMSLOT0001X</mj-text></mj-column>"
-                      "</mj-section>{% endblock %}\n", encoding="utf-8")  # fmt: skip
+    write_layout(tmp_path, "odd", footer="<mj-section><mj-column><mj-text>MMWORD0000X MMSLOT0001X"
+                                         "</mj-text></mj-column></mj-section>")  # fmt: skip
     for _ in range(3):
-        out = render_layout("odd", tmp_path)
+        out = render_words("odd", tmp_path)
         assert "MMWORD0000X MMSLOT0001X" in out.html
         assert_as_full_compile(out)
     assert SKELETONS.hits == 0
-
-
-def write_layout(templates: Path, name: str, head: str = "", footer: str = "") -> None:
-    layout = templates / "email" / "layouts" / f"{name}.mjml"
-    layout.parent.mkdir(parents=True, exist_ok=True)
-    layout.write_text(
-        '{% extends "layouts/_base.mjml" %}\n'
-        + (f"{{% block head %}}\n    {head}\n{{% endblock %}}\n" if head else "")
-        + (f"{{% block footer %}}{footer}{{% endblock %}}\n" if footer else ""),
-        encoding="utf-8",
-    )
-
-
-def render_words(template: str, templates: Path, words: list[str], subject: str) -> EmailOutput:
-    return render_email(
-        template, to_mjml(shaped(words), BRAND, asset_base=CDN), subject=subject, preheader="P",
-        locale="da", direction="ltr", kind="transactional", brand=BRAND, templates_path=templates,
-        asset_base=CDN,
-    )  # fmt: skip
 
 
 # Layouts a user may write where a word does not come through the inliner as it went in; each
@@ -306,7 +283,7 @@ def test_a_layout_with_a_comment_holding_a_gt_still_shares_its_skeleton(tmp_path
     assert SKELETONS.hits == 1  # the comment stays as it is; the text around it is swapped
 
 
-def test_a_skeleton_mrml_warns_about_is_compiled_once(
+def test_a_skeleton_mrml_warns_about_is_compiled_once_and_every_email_warns(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_layout(tmp_path, "warned", head='<mj-style media="print">.x { color: red; }</mj-style>')
@@ -319,8 +296,9 @@ def test_a_skeleton_mrml_warns_about_is_compiled_once(
 
     monkeypatch.setattr(email_module, "compile_mjml", counted)
     for _ in range(5):
-        out = render_words("warned", tmp_path, PLAIN, subject="S")
-        assert [p.rule for p in out.problems] == [MJML_WARNING.id]
+        out = render_words("warned", tmp_path)
+        # reported for every email, at the template line, not only for the first
+        assert [(p.rule, p.line) for p in out.problems] == [(MJML_WARNING.id, 3)]
     # every email in full (for the warning at its line), and the skeleton once, to learn that
     # it cannot be used
     assert len(compiles) == 6

@@ -258,7 +258,8 @@ def _render_layout(
 # email. A shell is trusted only after it reproduced a full render exactly (a layout that
 # transforms a value, e.g. `subject|upper`, keeps being rendered in full).
 
-_SENTINELS = {name: f"MMSHELL{name.upper()}X" for name in
+_SENTINEL_PREFIX = "MMSHELL"
+_SENTINELS = {name: f"{_SENTINEL_PREFIX}{name.upper()}X" for name in
               ("content", "subject", "preheader", "unsubscribe_url")}  # fmt: skip
 _SHELLS: dict[tuple[object, ...], tuple[str, tuple[Problem, ...], ShellSkeleton | None]] = {}
 _UNTRUSTED: set[tuple[object, ...]] = set()
@@ -316,7 +317,7 @@ def _learn_shell(
     if isinstance(rendered, EmailOutput) or _fill_shell(rendered[0], values) != source:
         _UNTRUSTED.add(key)
         return
-    _SHELLS[key] = (rendered[0], tuple(problems), shell_skeleton(rendered[0], "MMSHELL"))
+    _SHELLS[key] = (rendered[0], tuple(problems), shell_skeleton(rendered[0], _SENTINEL_PREFIX))
 
 
 # --- skeletons ----------------------------------------------------------------------------------

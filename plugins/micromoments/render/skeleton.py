@@ -38,14 +38,14 @@ from typing import Generic, TypeVar
 from markupsafe import escape
 
 from .mjml import verbatim_in_attribute
+from .protect import TOKEN, token
 
 WORD_PREFIX = "MMWORD"
 _CONTENT = re.compile(r'( (?:href|src|alt|title)=")([^"]*)"|>([^<]+)(?=<)')
 _LANG = re.compile(r'( lang=")([^"]*)"')
 _RAW_TEXT = ("style", "script", "mj-style")
 _PURE_SLOTS = re.compile(r"\s*(?:MMSLOT\d{4}X\s*)+")
-_SLOT = re.compile(r"MMSLOT\d{4}X")
-_TOKEN = re.compile(r"MM(WORD|SLOT)(\d{4})X")
+_ANY_TOKEN = re.compile(r"MM(WORD|SLOT)(\d{4})X")
 # a raw '>' in text comes out of the inliner as &gt; (our copy never has one; a layout may)
 _SAFE_TEXT = re.compile(r"[^&\xa0>]*(?:&(?:amp|lt|gt);[^&\xa0>]*)*")
 _SAFE_ATTRIBUTE = re.compile(r"[^&\xa0]*(?:&(?:amp|quot);[^&\xa0]*)*")
@@ -87,7 +87,7 @@ class Skeleton:
     def slot(self, match: re.Match[str]) -> str:
         """The next renumbered slot token, standing for the matched one."""
         self.slots.append(match.group(0))
-        return f"MMSLOT{len(self.slots) - 1:04d}X"
+        return token(len(self.slots) - 1)
 
     def fill(self, compiled: Cut) -> str:
         """Compiled skeleton HTML with the words and slot tokens put back."""
@@ -110,7 +110,7 @@ class Cut:
     @classmethod
     def of(cls, text: str) -> Cut:
         """``text`` cut at every word and slot token."""
-        pieces = _TOKEN.split(text)
+        pieces = _ANY_TOKEN.split(text)
         return cls(
             tuple(pieces[0::3]),
             tuple(
@@ -180,7 +180,7 @@ def skeleton(values: Mapping[str, str], shell: ShellSkeleton) -> Skeleton | None
         return None
     # a slot token left as it was (in text that is not safe to swap) could clash with a
     # renumbered one
-    kept = sum(len(_SLOT.findall(v)) for v in skel.values.values())
+    kept = sum(len(TOKEN.findall(v)) for v in skel.values.values())
     return skel if kept == len(skel.slots) else None
 
 
@@ -189,7 +189,7 @@ def _content(skel: Skeleton, match: re.Match[str], source: str, sentinel: str | 
     if text is None:
         return _attribute(skel, match, sentinel)
     if "MMSLOT" in text and _PURE_SLOTS.fullmatch(text):
-        return ">" + _SLOT.sub(skel.slot, text)
+        return ">" + TOKEN.sub(skel.slot, text)
     if not _swappable(text) or (sentinel is not None and sentinel in text):
         return match.group(0)  # kept as it is (or a place for the email's values)
     edged = text[0].isspace() or text[-1].isspace()
@@ -236,7 +236,7 @@ def _value(skel: Skeleton, value: str, decodes: bool) -> str:
     if not value:
         return value
     if _PURE_SLOTS.fullmatch(value):
-        return _SLOT.sub(skel.slot, value)
+        return TOKEN.sub(skel.slot, value)
     escaped = str(escape(value))
     if not _SAFE_VALUE.fullmatch(escaped) or not verbatim_in_attribute(escaped):
         return value
@@ -250,7 +250,8 @@ T = TypeVar("T")
 
 class SkeletonCache(Generic[T]):
     """Compiled skeletons by what makes their MJML (the shell's text and the skeleton's values),
-    the least recently used dropped past ``size``."""
+    the least recently used dropped past ``size``. ``hits`` and ``misses`` count lookups that
+    found their key kept or not (a kept key may hold a remembered rejection)."""
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
@@ -266,9 +267,6 @@ class SkeletonCache(Generic[T]):
         self.hits += 1
         self._items.move_to_end(key)
         return True, self._items[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._items
 
     def put(self, key: tuple[str, ...], compiled: T) -> None:
         """Keep ``compiled`` for ``key``."""
