@@ -6,7 +6,7 @@ import io
 import os
 import zipfile
 
-from micromoments.write.zips import deterministic_zip, merge_zips
+from micromoments.write.zips import _LEVEL, deterministic_zip, merge_zips
 
 FILES = {
     "da/email.html": b"<p>Tak for din ordre</p>" * 3000,  # larger than zlib's 32 KB window
@@ -46,7 +46,7 @@ def test_merged_zips_hold_every_entry_of_their_parts_and_the_extra_files() -> No
 
 def test_entries_compress_as_well_as_with_zlib_s_default_window() -> None:
     standard = io.BytesIO()
-    with zipfile.ZipFile(standard, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    with zipfile.ZipFile(standard, "w", zipfile.ZIP_DEFLATED, compresslevel=_LEVEL) as zf:
         for name, data in FILES.items():
             zf.writestr(name, data)
     with zipfile.ZipFile(io.BytesIO(standard.getvalue())) as zf:
