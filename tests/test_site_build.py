@@ -260,6 +260,12 @@ def test_search_index_holds_the_copy(example: tuple[Path, Path]) -> None:
     assert "ret din mailadresse her" in text
     assert "Thanks for your order 100234" in text
     assert any(d["location"].endswith("#copy") for d in entries)
+    # lists of moments are left out of search (they are not even cut into sections); the
+    # tracking plan and the tones are searched
+    pages = {d["location"].partition("#")[0] for d in index["docs"]}
+    assert not pages & {"catalog/", "catalog/journey/", "catalog/portfolio/",
+                        "catalog/quality/", "catalog/downloads/"}  # fmt: skip
+    assert {"catalog/tracking-plan/", "catalog/tone-of-voice/"} <= pages
 
 
 def test_search_sections_of_every_page_are_material_s(example: tuple[Path, Path]) -> None:

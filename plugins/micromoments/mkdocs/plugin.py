@@ -61,7 +61,7 @@ from .logbridge import CoreLog
 from .pages import GeneratedPage, all_pages
 from .renderer import MemoryBytecodeCache, Renderer, template_env
 from .searchable import searchable
-from .searchindex import index_page, search_plugin
+from .searchindex import excluded_from_search, index_page, search_plugin
 from .site import load_site, project_root
 from .staging import StagedSite
 from .store import EarlyPublisher, FileStore
@@ -419,7 +419,8 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
                                        **generated.context())  # fmt: skip
         page.toc = page_toc(content)
         self._full = (page, content)
-        slim = searchable(content)
+        # a list of moments is not searched: slimming its tens of thousands of words is wasted
+        slim = "" if excluded_from_search(page) else searchable(content)
         if self.search is not None and index_page(self.search, page, slim):
             slim = ""  # indexed: the search plugin finds nothing more in it
         page.content = slim
