@@ -231,10 +231,6 @@ class CatalogSite:
         """Moments written in a tone."""
         return [m for m in self.moments if m.tone_id == tone_id]
 
-    def in_cell(self, phase: str, channel: str) -> list[MomentView]:
-        """Moments of a phase that use a channel (the journey map's cells)."""
-        return [m for m in self.moments if m.phase == phase and channel in m.channels]
-
     def count_by(self, attribute: str) -> dict[str, int]:
         """How many moments have each value of ``status`` or ``phase``."""
         return dict(Counter(str(getattr(m, attribute)) for m in self.moments))
