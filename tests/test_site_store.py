@@ -52,6 +52,28 @@ def test_files_left_by_an_earlier_process_are_pruned_on_the_first_build(tmp_path
     assert not (tmp_path / "store/stale.html").exists()
 
 
+def test_a_store_that_starts_empty_is_not_walked_for_stale_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walked: list[object] = []
+    monkeypatch.setattr("micromoments.mkdocs.store.os.walk", lambda *a: walked.append(a) or [])
+    _build(FileStore(tmp_path / "store"), {"a/one.html": b"1"})
+    assert walked == []
+    (tmp_path / "other").mkdir()
+    _build(FileStore(tmp_path / "other"), {"a/one.html": b"1"})  # empty folder: the same
+    assert walked == []
+    _build(FileStore(tmp_path / "store"), {"a/two.html": b"2"})  # files from another process
+    assert walked
+
+
+def test_files_of_a_failed_first_build_are_pruned_by_the_next(tmp_path: Path) -> None:
+    store = FileStore(tmp_path / "store")
+    store.clear()
+    store.put("gone.html", b"from a build that failed before pruning")
+    _build(store, {"kept.html": b"1"})
+    assert sorted(p.name for p in store.root.iterdir()) == ["kept.html"]
+
+
 def test_keep_reports_a_missing_file(tmp_path: Path) -> None:
     store = FileStore(tmp_path / "store")
     assert store.keep("gone.html") is False

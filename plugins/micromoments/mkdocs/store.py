@@ -27,6 +27,7 @@ class FileStore:
         self.written: set[str] = set()  # site paths whose content changed in this build
         self._pruned: set[str] | None = None  # what the last full prune left on disk
         self._folders: set[Path] = set()  # folders known to exist (a stat call saved per file)
+        self._fresh = False  # the store was empty when this build began
 
     def file(self, site_path: str) -> Path:
         """Where a stored file lies."""
@@ -104,6 +105,16 @@ class FileStore:
         self.order.clear()
         self.written.clear()
         self._folders.clear()  # someone may have removed a folder since
+        # a build into an empty store leaves nothing stale: prune() need not walk the 270,000
+        # files of a 10,000-moment catalog (2 s, after the last moment)
+        self._fresh = self._is_empty()
+
+    def _is_empty(self) -> bool:
+        try:
+            with os.scandir(self.root) as entries:
+                return next(entries, None) is None
+        except FileNotFoundError:
+            return True
 
     def read(self, site_path: str) -> bytes:
         """The content of a stored file."""
@@ -114,12 +125,13 @@ class FileStore:
     def prune(self) -> None:
         """Delete files that this build did not store (moments removed or renamed).
 
-        When this build stored everything the last prune left, nothing can be stale and the
-        folder is not walked (a serve rebuild after an edit to one moment).
+        When this build began with an empty store (a first build) or stored everything the
+        last prune left (a serve rebuild after an edit to one moment), nothing can be stale and
+        the folder is not walked.
         """
         if not self.root.is_dir():
             return
-        if self._pruned is not None and self.paths >= self._pruned:
+        if self._fresh or (self._pruned is not None and self.paths >= self._pruned):
             self._pruned = set(self.paths)
             return
         root = str(self.root)
