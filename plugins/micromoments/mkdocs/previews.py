@@ -31,28 +31,36 @@ CSP = (
 _ALWAYS = "(min-width: 0px)"
 _NEVER = "(max-width: 0px)"
 _SCHEME_QUERY = re.compile(r"\(\s*prefers-color-scheme\s*:\s*(dark|light)\s*\)", re.IGNORECASE)
-_STYLE = re.compile(r"(<style\b[^>]*>)(.*?)(</style\s*>)", re.IGNORECASE | re.DOTALL)
+# a style element: its start tag, its content up to the first end tag, the end tag (the content
+# is matched as runs between "<"s, not character by character as (.*?) would: 4x faster)
+_STYLE = re.compile(r"(<style\b[^>]*>)([^<]*(?:<(?!/style\s*>)[^<]*)*)(</style\s*>)", re.IGNORECASE)
 _HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 _COLOR_SCHEME_META = re.compile(
     r"<meta\s+name=[\"'](?:color-scheme|supported-color-schemes)[\"'][^>]*>", re.IGNORECASE
 )
 
 
-def force_scheme(document: str, scheme: Scheme) -> str:
-    """``document`` with its colour-scheme media queries fixed to ``scheme``.
+def force_schemes(document: str) -> dict[Scheme, str]:
+    """``document`` with its colour-scheme media queries fixed to each scheme.
 
     Only ``<style>`` contents change; a query that matched the scheme always matches, the other
-    never does, and the ``color-scheme`` meta tags name just this scheme.
+    never does, and the ``color-scheme`` meta tags name just this scheme. The style sheets are
+    found once for both schemes.
     """
+    # [text, start tag, content, end tag, text, ...]: every fourth piece from 2 is a style sheet
+    pieces = _STYLE.split(document)
+    forced: dict[Scheme, str] = {}
+    for scheme in SCHEMES:
 
-    def query(match: re.Match[str]) -> str:
-        return _ALWAYS if match.group(1).lower() == scheme else _NEVER
+        def query(match: re.Match[str], scheme: Scheme = scheme) -> str:
+            return _ALWAYS if match.group(1).lower() == scheme else _NEVER
 
-    def style(match: re.Match[str]) -> str:
-        return match.group(1) + _SCHEME_QUERY.sub(query, match.group(2)) + match.group(3)
-
-    out = _STYLE.sub(style, document)
-    return _COLOR_SCHEME_META.sub("", out)
+        joined = "".join(
+            _SCHEME_QUERY.sub(query, piece) if i % 4 == 2 else piece
+            for i, piece in enumerate(pieces)
+        )
+        forced[scheme] = _COLOR_SCHEME_META.sub("", joined)
+    return forced
 
 
 def _harden(document: str, scheme: Scheme) -> str:
@@ -102,16 +110,17 @@ def localised(
     return result
 
 
-def email_preview(document: str, scheme: Scheme) -> str:
-    """The preview file of a rendered email ``document`` (already :func:`localised`)."""
-    return _harden(force_scheme(document, scheme), scheme)
+def email_previews(document: str) -> dict[Scheme, str]:
+    """The light and dark preview files of a rendered email ``document`` (already
+    :func:`localised`)."""
+    return {scheme: _harden(page, scheme) for scheme, page in force_schemes(document).items()}
 
 
-def web_preview(
-    fragment: str, scheme: Scheme, *, title: str, locale: str, direction: str
-) -> str:  # fmt: skip
-    """The preview file for a web fragment (``<style>`` + ``<article>``, already
-    :func:`localised`), as a whole page."""
+def web_previews(
+    fragment: str, *, title: str, locale: str, direction: str
+) -> dict[Scheme, str]:  # fmt: skip
+    """The light and dark preview files for a web fragment (``<style>`` + ``<article>``,
+    already :func:`localised`), each a whole page."""
     page = (
         f'<!DOCTYPE html>\n<html lang="{html.escape(locale)}" dir="{html.escape(direction)}">'
         f'<head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
@@ -120,4 +129,4 @@ def web_preview(
         "@media (prefers-color-scheme: dark){body{background:#111827}}</style>"
         f"</head><body>{fragment}</body></html>\n"
     )
-    return _harden(force_scheme(page, scheme), scheme)
+    return {scheme: _harden(forced, scheme) for scheme, forced in force_schemes(page).items()}

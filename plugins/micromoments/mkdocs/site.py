@@ -22,7 +22,7 @@ from ..results.charts import moment_charts
 from ..results.summary import portfolio, summarize_catalog
 from ..write.zips import ZipMerger
 from . import layout
-from .previews import SCHEMES, AssetCopies, email_preview, localised, web_preview
+from .previews import SCHEMES, AssetCopies, email_previews, localised, web_previews
 from .store import FileStore
 from .structure import CatalogSite, Download, MomentView, PreviewState
 from .tracking import tracking_plan
@@ -178,13 +178,13 @@ class StoreFiles:
                                                      scenario, scheme) for scheme in SCHEMES}  # fmt: skip
                 document = localised(source.html, beside=files["light"], brand=brand,
                                      templates=self.templates, assets=assets)  # fmt: skip
+                if channel == "web" and rendition.web is not None:
+                    pages = web_previews(document, title=rendition.web.title, locale=locale,
+                                         direction=rendition.direction)  # fmt: skip
+                else:
+                    pages = email_previews(document)
                 for scheme, target in files.items():
-                    if channel == "web" and rendition.web is not None:
-                        page = web_preview(document, scheme, title=rendition.web.title,
-                                           locale=locale, direction=rendition.direction)  # fmt: skip
-                    else:
-                        page = email_preview(document, scheme)
-                    store.put(target, page.encode())
+                    store.put(target, pages[scheme].encode())
         built.written = list(store.order)
         built.changed = [path for path in store.order if path in store.written]
         built.preview_assets = sorted(assets.used)
