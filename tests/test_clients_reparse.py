@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from micromoments.build import build_catalog
 from micromoments.clients import reparse
@@ -122,6 +124,61 @@ def test_a_later_email_re_uses_the_shared_part_of_an_earlier_one(
     assert second.elements[:10] == kept  # the same objects, not parsed again
     differing = _differing(second, edited)
     assert differing == []
+
+
+def _footer_after_insertion(html: str, insertion: str) -> tuple[list[int], list[int]]:
+    """Parse ``html``, then ``html`` with ``insertion`` before its middle element, with one
+    parser: the ids of the first parse's last five elements, of all the second parse's
+    elements (the edited HTML is checked to parse as fresh)."""
+    parser = EmailParser()
+    first = parser.parse(html)
+    at = first.elements[len(first.elements) // 2].offset  # an element's start, not a comment
+    footer = [id(el) for el in first.elements[-5:]]
+    edited = html[:at] + insertion + html[at:]
+    second = parser.parse(edited)
+    assert _differing(second, edited) == []
+    return footer, [id(el) for el in second.elements]
+
+
+def test_a_later_email_re_uses_the_end_it_shares_with_an_earlier_one(
+    example_emails: list[str],
+) -> None:
+    """Only the middle is parsed: the footer's elements are the earlier email's, moved."""
+    footer, second = _footer_after_insertion(example_emails[0], "<p>Ændret, <b>mere</b></p>")
+    assert second[-5:] == footer  # the same objects, not parsed again
+
+
+def test_a_shared_end_under_other_open_elements_is_parsed_again(
+    example_emails: list[str],
+) -> None:
+    """When the tags open where the shared end begins differ, the end is read as usual."""
+    footer, second = _footer_after_insertion(example_emails[0], "<div><span>open</span>")
+    assert not set(footer) & set(second)  # one more element left open: parsed, not re-used
+
+
+_SNIPPETS = ("<p>ny</p>", "<div>", "</div>", "</td></tr>", "<span>", "tekst &amp; mere",
+             "<!-- c -->", "<!--", "-->", "<style>a{color:red}</style>", "<title>T</title>",
+             "<img src=x.svg>", '<a href="mailto:a@b.dk">', "</a>", "<", ">", "\n", "")  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(0, 10_000), st.floats(0, 1), st.integers(0, 200), st.sampled_from(_SNIPPETS),
+    st.booleans(),
+)  # fmt: skip
+def test_emails_edited_anywhere_parse_as_fresh(
+    example_emails: list[str], which: int, where: float, cut: int, snippet: str, at_tag: bool
+) -> None:
+    """An edit anywhere (inside a tag, a comment or a style sheet too), an insertion or a
+    replacement, leaves a shared beginning and a shared end; the result is a fresh parse."""
+    html = example_emails[which % len(example_emails)]
+    at = int(where * len(html))
+    if at_tag:
+        at = html.find("<", at) if "<" in html[at:] else at
+    edited = html[:at] + snippet + html[at + cut % 7 :]  # a few characters replaced
+    parser = EmailParser()
+    _same_as_fresh(parser, html)
+    _same_as_fresh(parser, edited)
 
 
 def test_a_cut_inside_the_title_parses_the_whole_email() -> None:

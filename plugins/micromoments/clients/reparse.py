@@ -5,7 +5,9 @@ header) and differs only from its copy on; on the example layouts two thirds of 
 are a prefix it shares with the previous email of its layout. :class:`EmailParser` keeps the
 last few documents it parsed. For a new email it finds the one sharing the longest prefix, keeps
 that document's elements, text runs, feature hits and style sheets from before the last element
-starting inside the shared prefix, and parses only the rest. The elements it keeps are the same
+starting inside the shared prefix, and parses only the rest. Emails of a layout also end with
+the same footer: when the elements open where the shared end begins are the same, the earlier
+document's footer is joined on unparsed (:class:`_Tail`). The elements it keeps are the same
 objects, so the earlier document is taken apart in the process: a document the parser returns
 stays valid only until the parser's next :meth:`EmailParser.parse`.
 
@@ -92,6 +94,18 @@ def _shared_prefix(a: str, b: str, known: int) -> int:
     return lo
 
 
+def _shared_suffix(a: str, b: str, most: int) -> int:
+    """Length of the common suffix of ``a`` and ``b``, at most ``most``."""
+    lo, hi = 0, max(0, most)
+    while lo < hi:  # invariant: a and b end with the same lo characters; the answer is <= hi
+        mid = (lo + hi + 1) // 2
+        if a[len(a) - mid : len(a) - lo] == b[len(b) - mid : len(b) - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
 def _resume(old: EmailHtml, html: str, shared: int, dataset: Dataset) -> EmailHtml | None:
     """``html`` parsed from the last element of ``old`` that starts inside the shared prefix,
     or None when that cannot be done (``old`` is then untouched)."""
@@ -110,9 +124,19 @@ def _resume(old: EmailHtml, html: str, shared: int, dataset: Dataset) -> EmailHt
     if titles and trace.titles[titles - 1][1] is None:
         return None  # title text was being collected at the cut: the scanner keeps it apart
     line = html.count("\n", 0, cut) + 1
-    events = tokens.tokenize(html, cut, line, cut - (html.rfind("\n", 0, cut) + 1))
+    column = cut - (html.rfind("\n", 0, cut) + 1)
+    # the end both emails share is joined unparsed when it can be (taken before the elements
+    # open at the cut are cut back); only the middle is tokenized then
+    tail = _Tail.of(old, html, m)
+    events = None
+    if tail is not None:
+        events = tokens.tokenize(html[: tail.start + tail.delta], cut, line, column)
+        if events is None:
+            tail = None  # something left open before the tail (a comment): read on through it
     if events is None:
-        return None  # the rest needs html.parser itself: parse the whole email
+        events = tokens.tokenize(html, cut, line, column)
+        if events is None:
+            return None  # the rest needs html.parser itself: parse the whole email
     runs = bisect.bisect_left(trace.run_offsets, cut)
     hits = bisect.bisect_left(trace.hits, cut, key=lambda h: h[0])
     sheets = bisect.bisect_left(trace.sheets, cut, key=lambda t: t[0])
@@ -124,7 +148,115 @@ def _resume(old: EmailHtml, html: str, shared: int, dataset: Dataset) -> EmailHt
                    titles=titles)  # fmt: skip
     _truncate(chain, m, old.runs[runs:])
     tokens.dispatch(scanner, events)
+    if tail is not None and not tail.join(scanner):
+        # other tags open where the tail begins: read it as usual (the earlier email's tokens
+        # from there were in the fast path, and the text is the same)
+        at = tail.start + tail.delta
+        line = html.count("\n", 0, at) + 1
+        rest = tokens.tokenize(html, at, line, at - (html.rfind("\n", 0, at) + 1))
+        if rest is None:  # not expected; the earlier document is spent, so parse afresh
+            return parse_email(html, dataset)
+        tokens.dispatch(scanner, rest)
     return scanner.document(m, trace.styler)
+
+
+class _Tail:
+    """The elements, text and hits of an earlier email from the first element that starts in
+    the end both emails share (its footer), to be joined to the new email's tree unparsed.
+
+    Every email of a layout ends with the same footer, a third of what was left to parse after
+    the shared beginning. What the scanner makes of the footer depends only on the open
+    elements where it begins (a tokenizer in the fast path holds no other state between tags),
+    so when the new email has the same tags open there, the earlier email's footer elements are
+    re-used: moved to their new offsets and indexes, and hung under the new email's open
+    elements. Style sheets and titles in the footer, or different open tags, and the footer is
+    parsed as before.
+    """
+
+    def __init__(self, old: EmailHtml, first: int, delta: int) -> None:
+        trace = old.trace
+        assert trace is not None
+        self.first = first  # index of the first element of the tail in ``old``
+        self.start = old.elements[first].offset  # its offset in the earlier email
+        self.delta = delta  # how much further on it starts in the new email
+        self.elements = old.elements[first:]
+        self.chain = _ancestors(self.elements[0])  # the open elements where the tail begins
+        runs = bisect.bisect_left(trace.run_offsets, self.start)
+        self.runs = old.runs[runs:]
+        self.run_offsets = trace.run_offsets[runs:]
+        self.hits = trace.hits[bisect.bisect_left(trace.hits, self.start, key=lambda h: h[0]) :]
+        texts: dict[int, int] = {}
+        for el, _text in self.runs:
+            texts[id(el)] = texts.get(id(el), 0) + 1
+        # what each open element holds from the tail on: its children and its own text
+        self.children: list[list[Element]] = []
+        self.content: list[list[Element | str]] = []
+        for el in self.chain:
+            kids = [kid for kid in el.children if kid.index >= first]
+            count = len(kids) + texts.get(id(el), 0)
+            self.children.append(kids)
+            self.content.append(el.content[len(el.content) - count :] if count else [])
+
+    @classmethod
+    def of(cls, old: EmailHtml, html: str, cut: int) -> _Tail | None:
+        """The tail ``old`` shares with ``html``, after its element ``cut`` (None if none)."""
+        trace = old.trace
+        assert trace is not None
+        earlier = old.html
+        room = min(len(earlier), len(html)) - old.elements[cut].offset
+        shared = _shared_suffix(earlier, html, room)
+        if shared < _PROBE:
+            return None
+        first = bisect.bisect_left(old.elements, len(earlier) - shared, key=lambda e: e.offset)
+        first = max(first, cut + 1)  # the element at the cut is parsed again in any case
+        if first >= len(old.elements):
+            return None
+        start, delta = old.elements[first].offset, len(html) - len(earlier)
+        if start + delta <= old.elements[cut].offset:
+            return None
+        if (trace.sheets and trace.sheets[-1][0] >= start) or (
+            trace.titles and trace.titles[-1][0] >= start
+        ):
+            return None  # a style sheet or a title in the tail: the scanner keeps them apart
+        return cls(old, first, delta)
+
+    def join(self, scanner: _TreeScanner) -> bool:
+        """Hang the tail under the scanner's open elements; False (nothing done) when they
+        are not the tail's or the scanner is collecting a style sheet or title."""
+        stack = scanner.stack
+        if (
+            scanner._style_start is not None
+            or scanner._title_parts is not None
+            or len(stack) != len(self.chain)
+            or any(new.tag != old.tag for new, old in zip(stack, self.chain, strict=True))
+        ):
+            return False
+        now = {id(old): new for old, new in zip(self.chain, stack, strict=True)}
+        for new, kids, content in zip(stack, self.children, self.content, strict=True):
+            for kid in kids:
+                kid.parent = new
+            new.children.extend(kids)
+            new.content.extend(content)
+        base, delta = len(scanner.elements), self.delta
+        for i, el in enumerate(self.elements):
+            el.index = base + i
+            el.offset += delta
+        scanner.elements.extend(self.elements)
+        scanner.runs.extend((now.get(id(el), el), text) for el, text in self.runs)
+        scanner.run_offsets.extend(offset + delta for offset in self.run_offsets)
+        found, html = scanner.found, scanner.html
+        for at, hits in self.hits:
+            at += delta
+            scanner.hits.append((at, hits))
+            for slug, offset in hits:
+                known = found.get(slug)
+                if known is not None:
+                    known.count += 1
+                else:  # first seen in the tail: where it stands in the new email
+                    p = at + offset
+                    line = html.count("\n", 0, p) + 1
+                    found[slug] = Detection(slug, line, p - html.rfind("\n", 0, p), 1)
+        return True
 
 
 def _ancestors(el: Element) -> list[Element]:
