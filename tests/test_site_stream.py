@@ -87,6 +87,11 @@ def test_the_site_folder_is_replaced_only_at_the_end_and_the_config_points_at_it
     assert all(Path(s).parent == site.parent for s in seen)
     assert Path(config.site_dir) == site
     assert gc.get_threshold() == thresholds
+    # what the build kept is left out of collections (the process would only end now) ...
+    assert gc.get_freeze_count() > 0
+    config.plugins.on_startup(command="build", dirty=False)
+    assert gc.get_freeze_count() == 0  # ... and let go before another build in this process
+    config.plugins.on_shutdown()
     assert not (site / "stale.html").exists() and (site / "catalog" / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
 

@@ -86,6 +86,7 @@ class YoungOnly:
 
     def __init__(self) -> None:
         self._saved: tuple[int, int, int] | None = None
+        self._frozen = False  # this build's objects were frozen when it ended
 
     def start(self) -> None:
         """Stop full collections (until :meth:`stop`)."""
@@ -99,3 +100,24 @@ class YoungOnly:
         if self._saved is not None:
             gc.set_threshold(*self._saved)
             self._saved = None
+
+    def finish(self) -> None:
+        """The build succeeded: keep its objects out of every later collection, then let full
+        collections run again.
+
+        Nothing more happens in ``mkdocs build`` but the process ending, yet the first full
+        collection after :meth:`stop`, and the last one as Python exits, walked everything the
+        build kept: 14 s after the last word of a 10,000-moment build, 1 to 1.5 s at 1,000.
+        Frozen objects are not walked. A later build in the same process (a test suite, a
+        program that builds several sites) lets them go again first, see :meth:`thaw`.
+        """
+        gc.freeze()
+        self._frozen = True
+        self.stop()
+
+    def thaw(self) -> None:
+        """Before another build in this process: collect what the last build left frozen."""
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
+            gc.collect()

@@ -177,6 +177,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         self.compiled = MemoryBytecodeCache()
         self.collector.stop()
         self.collector = IdleCollector()
+        self.young_only.thaw()
         self.core_log.start(serving=self.is_serve)
 
     def on_shutdown(self) -> None:
@@ -384,6 +385,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
         if self.staging is not None:
             self.staging.publish()
             self.staging = None
+            self.young_only.finish()  # a one-off build: only the process ending comes next
         self.young_only.stop()
 
     on_post_build = CombinedEvent(_publish, _swap)
