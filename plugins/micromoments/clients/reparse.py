@@ -94,6 +94,11 @@ def _shared_prefix(a: str, b: str, known: int) -> int:
     return lo
 
 
+def _line_column(html: str, at: int) -> tuple[int, int]:
+    """Where ``html[at]`` is, as html.parser counts: 1-based line, 0-based column."""
+    return html.count("\n", 0, at) + 1, at - (html.rfind("\n", 0, at) + 1)
+
+
 def _shared_suffix(a: str, b: str, most: int) -> int:
     """Length of the common suffix of ``a`` and ``b``, at most ``most``."""
     lo, hi = 0, max(0, most)
@@ -123,8 +128,7 @@ def _resume(old: EmailHtml, html: str, shared: int, dataset: Dataset) -> EmailHt
     titles = bisect.bisect_left(trace.titles, cut, key=lambda t: t[0])
     if titles and trace.titles[titles - 1][1] is None:
         return None  # title text was being collected at the cut: the scanner keeps it apart
-    line = html.count("\n", 0, cut) + 1
-    column = cut - (html.rfind("\n", 0, cut) + 1)
+    line, column = _line_column(html, cut)
     # the end both emails share is joined unparsed when it can be (taken before the elements
     # open at the cut are cut back); only the middle is tokenized then
     tail = _Tail.of(old, html, m)
@@ -152,8 +156,7 @@ def _resume(old: EmailHtml, html: str, shared: int, dataset: Dataset) -> EmailHt
         # other tags open where the tail begins: read it as usual (the earlier email's tokens
         # from there were in the fast path, and the text is the same)
         at = tail.start + tail.delta
-        line = html.count("\n", 0, at) + 1
-        rest = tokens.tokenize(html, at, line, at - (html.rfind("\n", 0, at) + 1))
+        rest = tokens.tokenize(html, at, *_line_column(html, at))
         if rest is None:  # not expected; the earlier document is spent, so parse afresh
             return parse_email(html, dataset)
         tokens.dispatch(scanner, rest)
@@ -253,9 +256,8 @@ class _Tail:
                 if known is not None:
                     known.count += 1
                 else:  # first seen in the tail: where it stands in the new email
-                    p = at + offset
-                    line = html.count("\n", 0, p) + 1
-                    found[slug] = Detection(slug, line, p - html.rfind("\n", 0, p), 1)
+                    line, column = _line_column(html, at + offset)
+                    found[slug] = Detection(slug, line, column + 1, 1)
         return True
 
 
