@@ -156,6 +156,17 @@ def test_a_shared_end_under_other_open_elements_is_parsed_again(
     assert not set(footer) & set(second)  # one more element left open: parsed, not re-used
 
 
+def test_a_footer_read_as_title_text_in_the_earlier_email_is_not_joined() -> None:
+    """The earlier email left an SVG title open, so its footer's text went to the title; the
+    new email closes it, and its footer's text is text of the tree again (an independent
+    review found this)."""
+    head = "<!doctype html><html><body>" + "<p>a</p>" * 300
+    foot = "<p>footer text</p>" * 150 + "</body></html>"
+    parser = EmailParser()
+    _same_as_fresh(parser, head + "<div><svg><title>Logo</svg></div>" + foot)
+    _same_as_fresh(parser, head + "<div><svg><title>Logo</title></svg></div>" + foot)
+
+
 _SNIPPETS = ("<p>ny</p>", "<div>", "</div>", "</td></tr>", "<span>", "tekst &amp; mere",
              "<!-- c -->", "<!--", "-->", "<style>a{color:red}</style>", "<title>T</title>",
              "<img src=x.svg>", '<a href="mailto:a@b.dk">', "</a>", "<", ">", "\n", "")  # fmt: skip

@@ -218,9 +218,11 @@ class _Tail:
         if start + delta <= old.elements[cut].offset:
             return None
         if (trace.sheets and trace.sheets[-1][0] >= start) or (
-            trace.titles and trace.titles[-1][0] >= start
+            trace.titles and (trace.titles[-1][0] >= start or trace.titles[-1][1] is None)
         ):
-            return None  # a style sheet or a title in the tail: the scanner keeps them apart
+            # a style sheet or a title in the tail, or title text still being collected where
+            # it begins (an unclosed <title>): the scanner keeps them apart from the tree
+            return None
         return cls(old, first, delta)
 
     def join(self, scanner: _TreeScanner) -> bool:
