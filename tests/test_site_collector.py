@@ -65,3 +65,20 @@ def test_a_rebuild_that_starts_before_the_collection_keeps_it_paused() -> None:
     assert not gc.isenabled()
     collector.stop()
     assert gc.isenabled()
+
+
+def test_a_finished_build_is_frozen_until_the_next_one_thaws_and_collects_it() -> None:
+    from micromoments.mkdocs.collector import YoungOnly
+
+    saved = gc.get_threshold()
+    young = YoungOnly()
+    young.start()
+    assert gc.get_threshold()[2] > saved[2]
+    young.finish()
+    assert gc.get_threshold() == saved and gc.get_freeze_count() > 0
+    gc.collect()
+    assert gc.get_freeze_count() > 0  # frozen objects are left out of collections
+    young.thaw()
+    assert gc.get_freeze_count() == 0
+    young.thaw()  # a second thaw (on_startup, then on_config) does nothing more
+    assert gc.get_freeze_count() == 0

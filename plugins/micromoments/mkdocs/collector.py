@@ -109,7 +109,8 @@ class YoungOnly:
         collection after :meth:`stop`, and the last one as Python exits, walked everything the
         build kept: 14 s after the last word of a 10,000-moment build, 1 to 1.5 s at 1,000.
         Frozen objects are not walked. A later build in the same process (a test suite, a
-        program that builds several sites) lets them go again first, see :meth:`thaw`.
+        program that builds several sites) lets them go again first, see :meth:`thaw`: the
+        plugin thaws in ``on_startup`` and ``on_config``, which every build runs.
         """
         gc.freeze()
         self._frozen = True

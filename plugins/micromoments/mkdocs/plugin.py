@@ -209,6 +209,7 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
     @event_priority(100)  # before other plugins note where the site is written
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Validate the settings; register templates, CSS and JS; stage a one-off build."""
+        self.young_only.thaw()  # a program may call MkDocs' build() again without on_startup
         root = project_root(config.config_file_path)
         try:
             self.project = config_from_mapping(self.config.core_values(), root)
@@ -421,8 +422,10 @@ class MicromomentsPlugin(BasePlugin[MicromomentsConfig]):
                                        **generated.context())  # fmt: skip
         page.toc = page_toc(content)
         self._full = (page, content)
-        # a list of moments is not searched: slimming its tens of thousands of words is wasted
-        slim = "" if excluded_from_search(page) else searchable(content)
+        # material's search leaves lists of moments out: slimming their words would be wasted
+        # (MkDocs' own search, under another theme, does not know search.exclude: as before)
+        unsearched = self.search is not None and excluded_from_search(page)
+        slim = "" if unsearched else searchable(content)
         if self.search is not None and index_page(self.search, page, slim):
             slim = ""  # indexed: the search plugin finds nothing more in it
         page.content = slim
