@@ -179,8 +179,7 @@ class _Tail:
     def __init__(self, old: EmailHtml, first: int, delta: int) -> None:
         trace = old.trace
         assert trace is not None
-        self.first = first  # index of the first element of the tail in ``old``
-        self.start = old.elements[first].offset  # its offset in the earlier email
+        self.start = old.elements[first].offset  # where the tail begins in the earlier email
         self.delta = delta  # how much further on it starts in the new email
         self.elements = old.elements[first:]
         self.chain = _ancestors(self.elements[0])  # the open elements where the tail begins

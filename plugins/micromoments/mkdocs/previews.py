@@ -113,7 +113,7 @@ def localised(
 def email_previews(document: str) -> dict[Scheme, str]:
     """The light and dark preview files of a rendered email ``document`` (already
     :func:`localised`)."""
-    return {scheme: _harden(page, scheme) for scheme, page in force_schemes(document).items()}
+    return {scheme: _harden(forced, scheme) for scheme, forced in force_schemes(document).items()}
 
 
 def web_previews(
@@ -129,4 +129,4 @@ def web_previews(
         "@media (prefers-color-scheme: dark){body{background:#111827}}</style>"
         f"</head><body>{fragment}</body></html>\n"
     )
-    return {scheme: _harden(forced, scheme) for scheme, forced in force_schemes(page).items()}
+    return email_previews(page)  # a whole page now: hardened the same way
