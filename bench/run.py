@@ -25,6 +25,11 @@ from bench.generate import generate, generate_plain
 from bench.plain_site import BuildMeasurement, measure_build
 from bench.serve_latency import measure_serve_latency
 from bench.stats import format_bytes, machine_facts, median, p95, ratio
+from micromoments.render.email import render_email
+from micromoments.render.markdown import parse_copy
+from micromoments.render.mjml import to_mjml
+from micromoments.render.plaintext import email_text
+from micromoments.render.protect import Slots
 
 REPO = Path(__file__).resolve().parents[1]
 NODE = REPO / "bench" / "mjml_node"
@@ -142,12 +147,6 @@ def _email_sections(moment: Any, channel: Any) -> list[tuple[str, Any, Any]]:
 
 def email_pipeline(section: Any, spec: Any, locale: str, brand: Any, config: Any) -> str:
     """One email variant: copy -> MJML -> compiled HTML -> plain text; returns its MJML."""
-    from micromoments.render.email import render_email
-    from micromoments.render.markdown import parse_copy
-    from micromoments.render.mjml import to_mjml
-    from micromoments.render.plaintext import email_text
-    from micromoments.render.protect import Slots
-
     slots = Slots()
     doc = parse_copy(slots.protect(section.body))
     marketing = spec.email.kind == "marketing"

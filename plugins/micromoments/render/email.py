@@ -166,14 +166,12 @@ def render_email(
         _learn_shell(key, source, problems, values, template, locale=locale,
                      direction=direction, kind=kind, brand=brand,
                      templates_path=templates_path, asset_base=asset_base, root=root)  # fmt: skip
-    name = f"layouts/{template}.mjml"
-    layout_file = _find(templates_path, name)
-    shown_layout = display_path(layout_file, root) if layout_file else name
     try:
         compiled = _by_skeleton(values, shell[2]) if shell and shell[2] else None
         if compiled is None:
             compiled = compile_mjml(source)
     except OSError as error:
+        shown_layout = _shown_layout(template, templates_path, root)
         found = _POSITION.search(str(error))
         start = _char_offset(source.encode(), int(found.group(1))) if found else None
         path, line, snippet = _locate(source, start, templates_path, root, shown_layout)
@@ -190,6 +188,7 @@ def render_email(
         )
         return EmailOutput(source, "", None, None, tuple(problems))
     for warning_kind, start, end in compiled.warnings:
+        shown_layout = _shown_layout(template, templates_path, root)
         path, line, _ = _locate(source, start, templates_path, root, shown_layout)
         problems.append(
             Problem(
@@ -197,6 +196,14 @@ def render_email(
             )
         )
     return EmailOutput(source, compiled.html, compiled.title, compiled.preview, tuple(problems))
+
+
+def _shown_layout(template: str, templates_path: Path, root: Path | None) -> str:
+    """The layout file as problems name it (only needed when there is a problem: resolving
+    the path against the project root costs system calls)."""
+    name = f"layouts/{template}.mjml"
+    layout_file = _find(templates_path, name)
+    return display_path(layout_file, root) if layout_file else name
 
 
 def _render_layout(

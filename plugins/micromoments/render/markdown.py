@@ -188,6 +188,9 @@ class _Parser:
         read_fast = read(text, _href, self._split) if fast else None
         if read_fast is not None:
             self.fast = True
+            if not self.control_lines:  # nothing to place between blocks: no tree needed
+                direct = self._fast_document(read_fast)
+                return Document(tuple(direct), tuple(dict.fromkeys(self.problems)))
             self._fast_blocks(read_fast, root)
         else:
             tokens = _parser().parse(text)
@@ -283,15 +286,7 @@ class _Parser:
     def _fast_blocks(self, blocks: list[FastBlock], root: _Box) -> None:
         """The tree from the fast reader's blocks, through the same steps as :meth:`_blocks`
         (and so with the same problems, in the same order)."""
-        # The if/for tokens the fast reader's text can hold: not those of control lines, which
-        # are blank lines now, or table rows it leaves out. (markdown-it may read such a row as
-        # a sentence, where it is checked; but then the fast reader has declined.)
-        on_lines = {c.token for c in self.control_lines.values()}
-        self.inline_tags = tuple(
-            token
-            for token, slot in self.protected.slots.items()
-            if slot.kind != "var" and token not in on_lines
-        )
+        self._inline_tags(self.control_lines)
         for b in blocks:
             if isinstance(b, ParagraphBlock):
                 for p in self._fast_paragraph(b.line, b.attrs, b.inline):
@@ -320,6 +315,52 @@ class _Parser:
                             (line, [tuple(self._fast_inline(c, line)) for c in cells], align)
                         )
                 root.children.append(_Entry(b.line, self._table_box(b.line, rows)))
+
+    def _fast_document(self, blocks: list[FastBlock]) -> list[Block]:
+        """The document's blocks from the fast reader's, when the copy has no control lines:
+        what :meth:`_fast_blocks`, :meth:`_heading_levels` and :meth:`_finish` make, and the
+        same problems in the same order, built straight away instead of as a tree to place
+        controls in."""
+        self._inline_tags({})
+        written = [max(b.level, 3) for b in blocks if isinstance(b, HeadingBlock)]
+        rank = _heading_ranks(written)
+        headings = 0
+        out: list[Block] = []
+        for b in blocks:
+            if isinstance(b, ParagraphBlock):
+                out += self._fast_paragraph(b.line, b.attrs, b.inline)
+            elif isinstance(b, HeadingBlock):
+                self._heading_markup(b.line, b.level, b.attrs)
+                nodes = self._fast_inline(b.inline, b.line)
+                out.append(Heading(rank[headings], tuple(nodes)))
+                headings += 1
+            elif isinstance(b, RuleBlock):
+                out.append(Divider())
+            elif isinstance(b, ItemsBlock):
+                items = tuple(
+                    ListItem(tuple(self._fast_paragraph(line, {}, inline)))
+                    for line, inline in b.items
+                )
+                out.append(ListBlock(b.ordered, items, b.start))
+            else:
+                header = [tuple(self._fast_inline(c, b.line)) for c in b.header]
+                rows = [
+                    [tuple(self._fast_inline(c, line)) for c in cells] for line, cells in b.rows
+                ]
+                out.append(Table(TableRow(tuple(header)), _padded(rows, len(header)), b.align))
+        return out
+
+    def _inline_tags(self, on_lines: Mapping[int, Control]) -> None:
+        """The if/for tokens the fast reader's text can hold: not those of control lines
+        (``on_lines``), which are blank lines now, or table rows it leaves out. (markdown-it may
+        read such a row as a sentence, where it is checked; but then the fast reader has
+        declined.)"""
+        taken = {c.token for c in on_lines.values()}
+        self.inline_tags = tuple(
+            token
+            for token, slot in self.protected.slots.items()
+            if slot.kind != "var" and token not in taken
+        )
 
     def _fast_paragraph(self, line: int, attrs: dict[str, str], inline: Inlines) -> list[Block]:
         """:meth:`_paragraph` for the fast reader's paragraphs (and list items)."""
@@ -369,13 +410,10 @@ class _Parser:
         box.children.append(_Entry(start, heading))
 
     def _heading_levels(self) -> None:
-        """The first ``###`` is the headline (h1); the other headings rank below it by how
-        many ``#`` they have (h2, then h3), so the outline never skips a level."""
-        first = next((h for h in self.headings if h.level == 3), None)
-        rest = sorted({h.level for h in self.headings if h is not first})
-        rank = {written: min(2 + n, 3) for n, written in enumerate(rest)}
-        for h in self.headings:
-            self.levels[id(h)] = 1 if h is first else rank[h.level]
+        """Each heading's level in the output (see :func:`_heading_ranks`)."""
+        ranks = _heading_ranks([h.level for h in self.headings])
+        for h, rank in zip(self.headings, ranks, strict=True):
+            self.levels[id(h)] = rank
 
     def _paragraph(
         self, start: int, attrs: Mapping[str, object], nodes: list[Inline],
@@ -492,12 +530,11 @@ class _Parser:
         _, header_cells, header_align = rows[0]
         table.header = TableRow(tuple(header_cells))
         table.align = tuple(header_align)
-        width = len(header_cells)
-        for row_line, cells, _ in rows[1:]:
-            if row_line in self.control_lines:
-                continue
-            padded = list(cells[:width]) + [()] * (width - len(cells))
-            table.children.append(_Entry(row_line, _Row(TableRow(tuple(padded)))))
+        body = [(line, cells) for line, cells, _ in rows[1:] if line not in self.control_lines]
+        padded = _padded([cells for _, cells in body], len(header_cells))
+        table.children.extend(
+            _Entry(line, _Row(row)) for (line, _), row in zip(body, padded, strict=True)
+        )
         return table
 
     # --- inlines -------------------------------------------------------------------------------
@@ -738,6 +775,21 @@ class _Row:
     """A table body row while the tree is built (so rows can sit in a _Box like blocks)."""
 
     row: TableRow
+
+
+def _heading_ranks(written: list[int]) -> list[int]:
+    """The output level of each heading, from how many ``#`` each has (at least 3): the first
+    ``###`` is the headline (h1); the other headings rank below it by how many ``#`` they
+    have (h2, then h3), so the outline never skips a level."""
+    first = written.index(3) if 3 in written else -1
+    rest = sorted({level for n, level in enumerate(written) if n != first})
+    rank = {level: min(2 + n, 3) for n, level in enumerate(rest)}
+    return [1 if n == first else rank[level] for n, level in enumerate(written)]
+
+
+def _padded(rows: list[list[tuple[Inline, ...]]], width: int) -> tuple[TableRow, ...]:
+    """Body rows cut or padded with empty cells to the header's ``width``."""
+    return tuple(TableRow(tuple(cells[:width]) + ((),) * (width - len(cells))) for cells in rows)
 
 
 def _path(root: _Box, line: int) -> list[_Box]:

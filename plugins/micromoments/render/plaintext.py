@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .brand import Brand
 from .document import (
@@ -53,9 +53,9 @@ DIVIDER_WIDTH = 40
 _ENDS_IN_TAG = re.compile(r"\n\n(MMSLOT\d{4}X)+$")
 
 
-@dataclass(frozen=True, slots=True)
-class _Piece:
-    """Rendered text of one entry; ``lead`` when it starts with its own (dynamic) separator."""
+class _Piece(NamedTuple):
+    """Rendered text of one entry; ``lead`` when it starts with its own (dynamic) separator.
+    (A named tuple: a dozen are made per email, and a tuple is quicker to make.)"""
 
     text: str
     lead: bool = False
@@ -81,10 +81,29 @@ def email_text(
     width: int = 78,
 ) -> str:
     """The whole text/plain part: the copy, then the footer (company, contact, unsubscribe)."""
+    return to_text(doc, width) + _footer(brand, kind, locale, unsubscribe_url, width)
+
+
+# Footers by brand (its identity: the brand is kept alongside, so the id stays its own), kind,
+# locale, unsubscribe link (a slot token) and width: every email of a kind and locale ends the
+# same way.
+_FOOTERS: dict[tuple[int, str, str, str | None, int], tuple[Brand, str]] = {}
+
+
+def _footer(brand: Brand, kind: str, locale: str, unsubscribe_url: str | None, width: int) -> str:
+    """The divider and the wrapped footer, as :func:`email_text` ends."""
+    key = (id(brand), kind, locale, unsubscribe_url, width)
+    kept = _FOOTERS.get(key)
+    if kept is not None and kept[0] is brand:
+        return kept[1]
     lines = footer_lines(brand, kind=kind, locale=locale, unsubscribe_url=unsubscribe_url)
     writer = _Writer(width)
     footer = "\n".join(writer.wrap(line, "", "") for line in lines)
-    return to_text(doc, width) + "\n" + "-" * DIVIDER_WIDTH + "\n" + footer + "\n"
+    text = "\n" + "-" * DIVIDER_WIDTH + "\n" + footer + "\n"
+    if len(_FOOTERS) >= 1024:  # a long-running server sees many brands come and go
+        _FOOTERS.clear()
+    _FOOTERS[key] = (brand, text)
+    return text
 
 
 def footer_lines(
@@ -206,7 +225,7 @@ class _Writer:
                 out.append(n.text)
             elif isinstance(n, LineBreak):
                 out.append("\n")
-            elif isinstance(n, Strong | Em):
+            elif isinstance(n, (Strong, Em)):
                 out.append(self.inline(n.children))
             elif isinstance(n, Link):
                 out.append(_link_text(self.inline(n.children).strip(), n.href))
@@ -215,6 +234,8 @@ class _Writer:
     def wrap(self, text: str, first: str, rest: str) -> str:
         """Wrap at spaces only; explicit newlines are kept; indents prefix each line."""
         width = self.width
+        if len(first) + len(text) <= width and "\n" not in text and _ONE_SPACED.fullmatch(text):
+            return (first + text).rstrip()  # one line that fits, as most are
         lines: list[str] = []
         prefix = first
         for para in text.split("\n"):
@@ -279,6 +300,8 @@ def _join(entries: Sequence[_Piece | Control], sep: str, *, nested: bool) -> _Pi
     table rows) with no unconditional entry starts with its own separator (``lead``), and the
     caller shortens the gap before it by one newline.
     """
+    if entries and not any(isinstance(e, Control) or e.lead for e in entries):  # most often
+        return _Piece(sep.join([e.text for e in entries]))  # type: ignore[union-attr]
     depth = 0
     first = None
     for n, e in enumerate(entries):

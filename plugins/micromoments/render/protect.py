@@ -10,6 +10,7 @@ by the dialect's own syntax (or, for previews, by the escaped value).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -74,43 +75,57 @@ class Slots:
         the whitespace around such lines (Handlebars drops "standalone" lines, Jinja and Liquid
         keep them); joined, every dialect prints the same text.
         """
+        if "{" not in source:  # no tag at all (most subjects and preheaders)
+            return Protected(source, {})
         local: dict[str, Slot] = {}
+        slots = self.slots
 
         def replace(match: re.Match[str]) -> str:
-            if match.group(0).startswith("{#"):
+            tag = match.group(0)
+            if tag[1] == "#":  # a comment
                 return ""
-            start, end = match.start(), match.end()
-            line_start = source.rfind("\n", 0, start) + 1
-            line_end = source.find("\n", end)
-            line_end = len(source) if line_end < 0 else line_end
-            alone = not source[line_start:start].strip() and not source[end:line_end].strip()
-            slot = self._slot(match, alone)
-            local[slot.token] = slot
-            self.slots[slot.token] = slot
-            return slot.token
+            kind, var, negate, target = _meaning(match.group("expr"), match.group("stmt"), tag)
+            tok = token(len(slots) + 1)
+            if kind == "var":
+                slot = Slot(tok, kind, var)
+            else:  # a control tag: does it stand alone on its line?
+                start, end = match.span()
+                line_start = source.rfind("\n", 0, start) + 1
+                line_end = source.find("\n", end)
+                line_end = len(source) if line_end < 0 else line_end
+                alone = not source[line_start:start].strip() and not source[end:line_end].strip()
+                slot = Slot(tok, kind, var, negate, target, alone)
+            local[tok] = slot
+            slots[tok] = slot
+            return tok
 
         text = _TAG.sub(replace, source)
         if join_lines:
             text = _join_control_lines(text, local)
         return Protected(text, local)
 
-    def _slot(self, match: re.Match[str], alone: bool) -> Slot:
-        tok = token(len(self.slots) + 1)
-        expr, stmt = match.group("expr"), match.group("stmt")
-        if expr is not None:
-            return Slot(tok, "var", _var(expr))
-        stmt = " ".join((stmt or "").split())
-        if stmt in ("else", "endif", "endfor"):
-            return Slot(tok, stmt, block=alone)  # type: ignore[arg-type]
-        found = _IF.match(stmt)
-        if found:
-            kind: SlotKind = "if" if found.group("kw") == "if" else "elif"
-            return Slot(tok, kind, _var(found.group("path")), bool(found.group("neg")), block=alone)
-        found = _FOR.match(stmt)
-        if found:
-            return Slot(tok, "for", _var(found.group("path")), target=found.group("target"),
-                        block=alone)  # fmt: skip
-        raise ValueError(f"tag outside the copy subset: {match.group(0)!r}")
+
+_Meaning = tuple[SlotKind, Var | None, bool, str | None]
+
+
+@functools.lru_cache(maxsize=4096)
+def _meaning(expr: str | None, stmt: str | None, tag: str) -> _Meaning:
+    """What a tag stands for, whatever its token: kind, variable (or test, or iterated list),
+    negation and loop variable. Cached: copy repeats the same few tags, and their Var objects
+    are immutable."""
+    if expr is not None:
+        return "var", _var(expr), False, None
+    stmt = " ".join((stmt or "").split())
+    if stmt in ("else", "endif", "endfor"):
+        return stmt, None, False, None  # type: ignore[return-value]
+    found = _IF.match(stmt)
+    if found:
+        kind: SlotKind = "if" if found.group("kw") == "if" else "elif"
+        return kind, _var(found.group("path")), bool(found.group("neg")), None
+    found = _FOR.match(stmt)
+    if found:
+        return "for", _var(found.group("path")), False, found.group("target")
+    raise ValueError(f"tag outside the copy subset: {tag!r}")
 
 
 def _join_control_lines(text: str, slots: dict[str, Slot]) -> str:

@@ -172,8 +172,7 @@ def skeleton(values: Mapping[str, str], shell: ShellSkeleton) -> Skeleton | None
     if any(WORD_PREFIX in value for value in values.values()):
         return None
     skel = Skeleton({}, list(shell.html), list(shell.raw))
-    content = values["content"]
-    skel.values["content"] = _CONTENT.sub(lambda m: _content(skel, m, content, None), content)
+    skel.values["content"] = _copy_content(skel, values["content"])
     for name in ("subject", "preheader", "unsubscribe_url"):
         skel.values[name] = _value(skel, values[name], shell.decodes)
     if len(skel.html) >= _MAX_TOKENS or len(skel.slots) >= _MAX_TOKENS:
@@ -182,6 +181,43 @@ def skeleton(values: Mapping[str, str], shell: ShellSkeleton) -> Skeleton | None
     # renumbered one
     kept = sum(len(TOKEN.findall(v)) for v in skel.values.values())
     return skel if kept == len(skel.slots) else None
+
+
+def _copy_content(skel: Skeleton, content: str) -> str:
+    """The copy's MJML with its words as tokens: :func:`_content` for every text run and
+    attribute, with the usual case (a run of the copy's own text with no space at either end)
+    taken without a call, as this runs for every text run of every email."""
+    html, raw, isspace = skel.html, skel.raw, str.isspace
+    # what _swappable looks for, looked for once in the whole copy instead of in every run
+    plain = "\xa0" not in content and _CONTROL.search(content) is None
+
+    def replace(match: re.Match[str]) -> str:
+        text = match.group(3)
+        if (
+            text is None
+            or not plain
+            or ("MMSLOT" in text and _PURE_SLOTS.fullmatch(text))
+            or isspace(text[0])
+            or isspace(text[-1])
+            or (("&" in text or ">" in text) and not _SAFE_TEXT.fullmatch(text))
+        ):
+            return _content(skel, match, content, None)
+        n = len(html)
+        html.append(text)
+        raw.append(text)
+        return _text_token(n)
+
+    return _CONTENT.sub(replace, content)
+
+
+_TEXT_TOKENS: list[str] = []
+
+
+def _text_token(n: int) -> str:
+    """``>`` and word token ``n`` (made once per number)."""
+    while len(_TEXT_TOKENS) <= n:
+        _TEXT_TOKENS.append(f">{WORD_PREFIX}{len(_TEXT_TOKENS):04d}X")
+    return _TEXT_TOKENS[n]
 
 
 def _content(skel: Skeleton, match: re.Match[str], source: str, sentinel: str | None) -> str:
