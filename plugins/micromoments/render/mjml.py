@@ -129,7 +129,9 @@ class _MjmlWriter:
                 text.clear()
 
         for node in nodes:
-            if isinstance(node, Group) and _textual(node):
+            if isinstance(node, _TEXT_BLOCKS):  # most nodes: checked first
+                text.append(block_html(node, self.asset_base))
+            elif isinstance(node, Group) and _textual(node):
                 text.append(self.group_html(node))
             elif isinstance(node, Group):
                 flush()
@@ -147,8 +149,6 @@ class _MjmlWriter:
             elif isinstance(node, Divider):
                 flush()
                 out.append('<mj-divider css-class="mm-divider" />')
-            elif isinstance(node, Heading | Paragraph | ListBlock | Table):
-                text.append(block_html(node, self.asset_base))
         flush()
         return out
 
@@ -159,7 +159,7 @@ class _MjmlWriter:
             parts.extend(
                 self.group_html(n) if isinstance(n, Group) else block_html(n, self.asset_base)
                 for n in body
-                if isinstance(n, Group | Heading | Paragraph | ListBlock | Table)
+                if isinstance(n, (Group, *_TEXT_BLOCKS))
             )
         if group.close is not None:
             parts.append(group.close.token)
@@ -195,6 +195,9 @@ class _MjmlWriter:
         return f"<mj-image{_attrs(attrs)} />"
 
 
+_TEXT_BLOCKS = (Heading, Paragraph, ListBlock, Table)  # the blocks that live inside mj-text
+
+
 def _attrs(values: dict[str, str]) -> str:
     return "".join(f' {k}="{escape_attr(v)}"' for k, v in values.items())
 
@@ -206,7 +209,7 @@ def _textual(group: Group) -> bool:
             if isinstance(n, Group):
                 if not _textual(n):
                     return False
-            elif not isinstance(n, Heading | Paragraph | ListBlock | Table):
+            elif not isinstance(n, _TEXT_BLOCKS):
                 return False
     return True
 

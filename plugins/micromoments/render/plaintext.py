@@ -246,8 +246,8 @@ class _Writer:
                     top = _fill(width - len(prefix)).match(para)
                     assert top is not None  # a one-spaced paragraph always has a first line
                     lines.append(prefix + top.group(1))
-                    fill = _fill(width - len(rest))
-                    lines.extend(rest + m.group(1) for m in fill.finditer(para, top.end()))
+                    found = _fill(width - len(rest)).findall(para, top.end())
+                    lines.extend([rest + part for part in found] if rest else found)
                 prefix = rest
                 continue
             line: list[str] = []
@@ -263,7 +263,7 @@ class _Writer:
                     line.append(word)
             lines.append(prefix + " ".join(line))
             prefix = rest
-        return "\n".join(line.rstrip() for line in lines)
+        return "\n".join(map(str.rstrip, lines))
 
 
 _ONE_SPACED = re.compile(r"(?:[^ ]+(?: [^ ]+)*)?")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..copytemplate import Var
 from ..diagnostics import Position
@@ -27,13 +27,14 @@ _IF = re.compile(rf"^(?P<kw>if|elif)\s+(?P<neg>not\s+)?(?P<path>{_PATH})$")
 _FOR = re.compile(rf"^for\s+(?P<target>[A-Za-z_][A-Za-z0-9_]*)\s+in\s+(?P<path>{_PATH})$")
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
+class Slot(NamedTuple):
     """What one token stands for.
 
     ``var`` is the variable (for ``var``), the test (``if``/``elif``) or the iterated list
     (``for``); ``target`` is the loop variable; ``block`` is True when the tag stood alone on
-    its line (a block-level control line rather than a tag inside a sentence).
+    its line (a block-level control line rather than a tag inside a sentence). (A named tuple,
+    immutable like a frozen dataclass and three times quicker to make: every tag of every
+    email makes one.)
     """
 
     token: str
@@ -46,7 +47,12 @@ class Slot:
 
 def token(n: int) -> str:
     """The token for slot number ``n``."""
-    return f"MMSLOT{n:04d}X"
+    while len(_TOKENS) <= n:  # made once per number
+        _TOKENS.append(f"MMSLOT{len(_TOKENS):04d}X")
+    return _TOKENS[n]
+
+
+_TOKENS: list[str] = []
 
 
 @dataclass
@@ -84,7 +90,7 @@ class Slots:
             tag = match.group(0)
             if tag[1] == "#":  # a comment
                 return ""
-            kind, var, negate, target = _meaning(match.group("expr"), match.group("stmt"), tag)
+            kind, var, negate, target = _meaning(tag)
             tok = token(len(slots) + 1)
             if kind == "var":
                 slot = Slot(tok, kind, var)
@@ -109,10 +115,13 @@ _Meaning = tuple[SlotKind, Var | None, bool, str | None]
 
 
 @functools.lru_cache(maxsize=4096)
-def _meaning(expr: str | None, stmt: str | None, tag: str) -> _Meaning:
+def _meaning(tag: str) -> _Meaning:
     """What a tag stands for, whatever its token: kind, variable (or test, or iterated list),
     negation and loop variable. Cached: copy repeats the same few tags, and their Var objects
     are immutable."""
+    parts = _TAG.fullmatch(tag)
+    assert parts is not None  # a tag _TAG found
+    expr, stmt = parts.group("expr"), parts.group("stmt")
     if expr is not None:
         return "var", _var(expr), False, None
     stmt = " ".join((stmt or "").split())
