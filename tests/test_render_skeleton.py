@@ -19,10 +19,14 @@ from micromoments.render.brand import default_brand, load_brand
 from micromoments.render.document import (
     Block,
     Button,
+    Code,
+    Control,
     Document,
     Em,
     Heading,
     Image,
+    Inline,
+    LineBreak,
     Link,
     ListBlock,
     ListItem,
@@ -31,6 +35,7 @@ from micromoments.render.document import (
     Table,
     TableRow,
     Text,
+    Token,
 )
 from micromoments.render.email import (
     MJML_ERROR,
@@ -44,8 +49,14 @@ from micromoments.render.email import (
 )
 from micromoments.render.markdown import parse_copy
 from micromoments.render.mjml import to_mjml
-from micromoments.render.protect import Slots
-from micromoments.render.skeleton import SkeletonCache
+from micromoments.render.protect import Slots, token
+from micromoments.render.skeleton import (
+    COPY_SKELETONS,
+    Skeleton,
+    SkeletonCache,
+    _copy_content,
+    _numbered,
+)
 from render_helpers import REPO
 
 CDN = "https://cdn.example.com/email/"
@@ -318,3 +329,117 @@ def test_the_cache_keeps_the_most_recently_used() -> None:
     cache.put(("c",), 3)
     assert [cache.find((k,)) for k in "abc"] == [(True, 1), (False, None), (True, 3)]
     assert (cache.hits, cache.misses) == (3, 1)
+
+
+# --- the skeleton the MJML writer collects -------------------------------------------------------
+
+
+def writer_skeleton(doc: Document, first: int = 0) -> bool:
+    """Assert that the skeleton the MJML writer collected for ``doc`` (its words numbered from
+    ``first``, after as many words of a layout) is the one the search through its MJML finds,
+    words and slot tokens included; False when the writer left it to the search."""
+    mjml = to_mjml(doc, BRAND, asset_base=CDN)
+    searched = Skeleton({}, ["layout"] * first, ["layout"] * first)
+    content = _copy_content(searched, mjml)
+    _, written = COPY_SKELETONS.find(mjml)
+    if written is None:
+        return False
+    text, words, slots = written
+    assert _numbered(text, first) == content
+    assert [*words] == searched.html[first:] == searched.raw[first:]
+    assert [*slots] == searched.slots
+    return True
+
+
+def test_the_writer_collects_the_skeleton_of_every_example_email() -> None:
+    config = ProjectConfig(root=REPO)
+    written = looped = 0
+    for moment in load_catalog(config).ordered():
+        for locale in moment.locale_ids():
+            section = moment.section(locale, Channel.EMAIL)
+            if section is None:
+                continue
+            doc = parse_copy(Slots().protect(section.body))
+            for first in (0, 17):
+                assert writer_skeleton(doc, first)
+                written += 1
+                # control tags between blocks, items and rows are collected as slots too
+                looped += any(isinstance(b, Control) for b in doc.blocks)
+    assert written >= 40 and looped >= 10
+
+
+_TOKENS = st.integers(1, 40).map(lambda n: Token(token(n)))
+_SPACED = st.sampled_from([" ", "  ", "\n", "\xa0", " x ", "x "])
+_LEAF: st.SearchStrategy[Inline] = st.one_of(
+    _WORD.map(Text), _SPACED.map(Text), _TOKENS, _WORD.map(Code), st.just(LineBreak())
+)
+_INLINES = st.recursive(
+    st.lists(_LEAF, max_size=4),
+    lambda inner: st.lists(
+        st.one_of(
+            _LEAF,
+            inner.map(lambda c: Strong(tuple(c))),
+            inner.map(lambda c: Em(tuple(c))),
+            st.tuples(_WORD, inner).map(lambda h: Link(_href(h[0]), tuple(h[1]))),
+        ),
+        max_size=4,
+    ),
+    max_leaves=8,
+)
+_CONTROL = st.builds(
+    Control,
+    st.integers(41, 60).map(token),
+    st.sampled_from(["if", "else", "endif", "for", "endfor"]),
+)
+_IMAGE = st.builds(Image, _WORD, _WORD, st.none() | st.just(120), st.none() | _WORD.map(_href))
+_BLOCK: st.SearchStrategy[Block] = st.one_of(
+    st.builds(Heading, st.integers(1, 3), _INLINES.map(tuple)),
+    st.builds(Paragraph, _INLINES.map(tuple)),
+    st.builds(Button, _INLINES.map(tuple), _WORD.map(_href)),
+    _IMAGE,
+    st.builds(
+        ListBlock, st.booleans(),
+        st.lists(
+            st.one_of(
+                _INLINES.map(lambda c: ListItem((Paragraph(tuple(c)),))),
+                st.tuples(_INLINES, _IMAGE).map(
+                    lambda p: ListItem((Paragraph(tuple(p[0])), p[1]))
+                ),
+                st.tuples(_INLINES, _CONTROL).map(
+                    lambda p: ListItem((Paragraph(tuple(p[0])), p[1]))
+                ),
+                _CONTROL,
+            ),
+            min_size=1, max_size=3,
+        ).map(tuple),
+    ),
+    st.builds(
+        lambda head, rows: Table(TableRow(tuple(head)), tuple(rows), (None,) * len(head)),
+        st.lists(_INLINES.map(tuple), min_size=1, max_size=3),
+        st.lists(st.one_of(_CONTROL, st.lists(_INLINES.map(tuple), min_size=1, max_size=3).map(
+            lambda cells: TableRow(tuple(cells)))), max_size=3),
+    ),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(blocks=st.lists(_BLOCK | _CONTROL, min_size=1, max_size=6), first=st.integers(0, 30))
+def test_the_writer_collects_what_the_search_finds(
+    blocks: list[Block | Control], first: int
+) -> None:
+    writer_skeleton(Document(tuple(blocks)), first)
+
+
+def test_the_writer_collects_plain_words_and_tokens() -> None:
+    # the usual case is collected (not left to the search), tokens of a sentence in its word,
+    # a cell that is only a token renumbered as a slot, a button label's outer spaces kept
+    doc = Document((
+        Paragraph((Text("Hej "), Token(token(3)), Text(", tak"))),
+        Table(TableRow(((Text("Vare"),),)), (TableRow(((Token(token(7)),),)),), (None,)),
+        Button((Text(" Se ordre "),), "https://example.com/o"),
+    ))  # fmt: skip
+    assert writer_skeleton(doc, 5)
+    _, written = COPY_SKELETONS.find(to_mjml(doc, BRAND, asset_base=CDN))
+    assert written is not None
+    assert written[1] == ("Hej MMSLOT0003X, tak", "Vare", "https://example.com/o", "Se ordre")
+    assert written[2] == ("MMSLOT0007X",)

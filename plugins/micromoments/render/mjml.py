@@ -16,7 +16,6 @@ styling of its own except button colours, which come from the brand.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
 from .brand import Brand
@@ -46,63 +45,61 @@ from .document import (
     nest,
     resolve_src,
 )
+from .escaping import escape_attr, escape_text
+from .skeleton import WORD_ATTRIBUTES, CopyWords
 
 BUTTON_LINE_HEIGHT = 20  # px; with the vertical inner padding it makes the tap target
 BUTTON_PADDING_Y = 14  # px; 20 + 2 * 14 = 48 px tall, above the 44 px guideline
 
 
-def escape_text(text: str) -> str:
-    """Escape text content for XML/HTML (``&``, ``<``, ``>``)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def inline_html(
+    nodes: Sequence[Inline], words: CopyWords | None = None, *, in_mjml: bool = False
+) -> str:
+    """Inline nodes as HTML; tokens stay bare.
 
-
-def escape_attr(text: str) -> str:
-    """Escape an attribute value for a double-quoted XML/HTML attribute.
-
-    Characters MRML would mangle in an attribute (it writes a backslash, a tab or a soft
-    hyphen as ``\\\\``, ``\\t``, ``\\u{ad}``) become character references, which it keeps."""
-    escaped = escape_text(text).replace('"', "&quot;")
-    if verbatim_in_attribute(escaped):
-        return escaped
-    return "".join(c if verbatim_in_attribute(c) else f"&#{ord(c)};" for c in escaped)
-
-
-def verbatim_in_attribute(value: str) -> bool:
-    """True when MRML writes ``value`` into an attribute as it is. MRML formats attribute values
-    the way Rust debug-prints strings: a backslash doubles, and tabs, line breaks, combining
-    marks (and the two halfwidth katakana sound marks, which extend graphemes too), format
-    characters (soft hyphen, zero-width joiner), private-use and unassigned characters come
-    out as escapes such as ``\\u{ad}``."""
-    if value.isascii() or max(value) < "\u0300":  # below the combining marks
-        return value.isprintable() and "\\" not in value
-    return "\\" not in value and all(
-        c.isprintable() and not unicodedata.category(c).startswith("M") and c not in _KANA_MARKS
-        for c in value
-    )
-
-
-_KANA_MARKS = "\uff9e\uff9f"
-
-
-def inline_html(nodes: Sequence[Inline]) -> str:
-    """Inline nodes as HTML; tokens stay bare."""
+    With ``words`` (see :func:`to_mjml`), each run of text between two tags, and each link
+    target, is written as what ``words`` makes of it. ``in_mjml``: the nodes stand right inside
+    an MJML element (a button's label), which matters for white space at either end.
+    """
     out: list[str] = []
+    run: list[str] = []  # the text and tokens since the last tag
     for n in nodes:
         if isinstance(n, Text):
-            out.append(escape_text(n.text))
-        elif isinstance(n, Token):
-            out.append(n.token)
-        elif isinstance(n, Strong):
-            out.append(f"<strong>{inline_html(n.children)}</strong>")
+            run.append(escape_text(n.text))
+            continue
+        if isinstance(n, Token):
+            run.append(n.token)
+            continue
+        if run:
+            out.append(_run("".join(run), words, in_mjml and not out))
+            run = []
+        if isinstance(n, Strong):
+            out.append(f"<strong>{inline_html(n.children, words)}</strong>")
         elif isinstance(n, Em):
-            out.append(f"<em>{inline_html(n.children)}</em>")
+            out.append(f"<em>{inline_html(n.children, words)}</em>")
         elif isinstance(n, Link):
-            out.append(f'<a href="{escape_attr(n.href)}">{inline_html(n.children)}</a>')
+            href = _attribute(escape_attr(n.href), words)
+            out.append(f'<a href="{href}">{inline_html(n.children, words)}</a>')
         elif isinstance(n, Code):
-            out.append(f"<code>{escape_text(n.text)}</code>")
+            out.append(f"<code>{_run(escape_text(n.text), words, False)}</code>")
         elif isinstance(n, LineBreak):
             out.append("<br />")
+    if run:
+        out.append(_run("".join(run), words, in_mjml))
     return "".join(out)
+
+
+def _run(text: str, words: CopyWords | None, at_mjml: bool) -> str:
+    """A run of text between two tags, as ``words`` has it written (``at_mjml``: the tag
+    before it is an MJML start tag or the tag after it an MJML end tag)."""
+    if words is None or not text:
+        return text
+    return words.run(text, at_mjml)
+
+
+def _attribute(value: str, words: CopyWords | None) -> str:
+    """A link or image attribute's escaped value, as ``words`` has it written."""
+    return value if words is None else words.attribute(value)
 
 
 def to_mjml(doc: Document, brand: Brand, *, asset_base: str) -> str:
@@ -110,18 +107,29 @@ def to_mjml(doc: Document, brand: Brand, *, asset_base: str) -> str:
 
     ``asset_base`` replaces ``assets/`` in image sources: the CDN URL in production, the
     site's copy of the assets in previews.
+
+    The copy is written with its words collected (see :class:`~.skeleton.CopyWords`), so the
+    skeleton an email is compiled as comes out of the writing instead of a search through
+    the MJML.
     """
-    return "\n".join(_MjmlWriter(brand, asset_base).column(nest(doc.blocks))) + "\n"
+    nodes = nest(doc.blocks)
+    words = CopyWords()
+    written = words.remember("\n".join(_MjmlWriter(brand, asset_base, words).column(nodes)) + "\n")
+    if written is not None:
+        return written
+    return "\n".join(_MjmlWriter(brand, asset_base).column(nodes)) + "\n"
 
 
 class _MjmlWriter:
-    def __init__(self, brand: Brand, asset_base: str) -> None:
+    def __init__(self, brand: Brand, asset_base: str, words: CopyWords | None = None) -> None:
         self.brand = brand
         self.asset_base = asset_base
+        self.words = words
 
     def column(self, nodes: Sequence[Node]) -> list[str]:
         out: list[str] = []
         text: list[str] = []
+        words = self.words
 
         def flush() -> None:
             if text:
@@ -130,16 +138,16 @@ class _MjmlWriter:
 
         for node in nodes:
             if isinstance(node, _TEXT_BLOCKS):  # most nodes: checked first
-                text.append(block_html(node, self.asset_base))
+                text.append(block_html(node, self.asset_base, words))
             elif isinstance(node, Group) and _textual(node):
                 text.append(self.group_html(node))
             elif isinstance(node, Group):
                 flush()
                 for head, body in zip(node.heads, node.bodies, strict=True):
-                    out.append(f"<mj-raw>{head.token}</mj-raw>")
+                    out.append(f"<mj-raw>{_control(head, words)}</mj-raw>")
                     out.extend(self.column(body))
                 if node.close is not None:
-                    out.append(f"<mj-raw>{node.close.token}</mj-raw>")
+                    out.append(f"<mj-raw>{_control(node.close, words)}</mj-raw>")
             elif isinstance(node, Button):
                 flush()
                 out.append(self.button(node))
@@ -155,14 +163,16 @@ class _MjmlWriter:
     def group_html(self, group: Group) -> str:
         parts: list[str] = []
         for head, body in zip(group.heads, group.bodies, strict=True):
-            parts.append(head.token)
+            parts.append(_control(head, self.words))
             parts.extend(
-                self.group_html(n) if isinstance(n, Group) else block_html(n, self.asset_base)
+                self.group_html(n)
+                if isinstance(n, Group)
+                else block_html(n, self.asset_base, self.words)
                 for n in body
                 if isinstance(n, (Group, *_TEXT_BLOCKS))
             )
         if group.close is not None:
-            parts.append(group.close.token)
+            parts.append(_control(group.close, self.words))
         return "".join(parts)
 
     def button(self, b: Button) -> str:
@@ -184,7 +194,9 @@ class _MjmlWriter:
                 "color": light.link,
                 "border": f"2px solid {light.primary}",
             }
-        return f"<mj-button{_attrs(attrs)}>{inline_html(b.label)}</mj-button>"
+        written = _attrs(attrs, self.words)  # before the label: words go in document order
+        label = inline_html(b.label, self.words, in_mjml=True)
+        return f"<mj-button{written}>{label}</mj-button>"
 
     def image(self, i: Image) -> str:
         attrs = {"src": resolve_src(i.src, self.asset_base), "alt": i.alt, "css-class": "mm-image"}
@@ -192,14 +204,23 @@ class _MjmlWriter:
             attrs["width"] = f"{i.width}px"
         if i.href is not None:
             attrs["href"] = i.href
-        return f"<mj-image{_attrs(attrs)} />"
+        return f"<mj-image{_attrs(attrs, self.words)} />"
 
 
 _TEXT_BLOCKS = (Heading, Paragraph, ListBlock, Table)  # the blocks that live inside mj-text
 
 
-def _attrs(values: dict[str, str]) -> str:
-    return "".join(f' {k}="{escape_attr(v)}"' for k, v in values.items())
+def _attrs(values: dict[str, str], words: CopyWords | None = None) -> str:
+    return "".join(
+        f' {k}="{_attribute(escape_attr(v), words) if k in WORD_ATTRIBUTES else escape_attr(v)}"'
+        for k, v in values.items()
+    )
+
+
+def _control(control: Control, words: CopyWords | None) -> str:
+    """A control token between two tags (blocks, items, rows, MJML elements), as ``words`` has
+    it written."""
+    return control.token if words is None else words.run(control.token, False)
 
 
 def _textual(group: Group) -> bool:
@@ -214,75 +235,81 @@ def _textual(group: Group) -> bool:
     return True
 
 
-def block_html(block: Block | ListItem | TableRow, asset_base: str) -> str:
+def block_html(
+    block: Block | ListItem | TableRow, asset_base: str, words: CopyWords | None = None
+) -> str:
     """A text block as semantic HTML (shared by the MJML and web renderers)."""
     if isinstance(block, Heading):
-        return f"<h{block.level}>{inline_html(block.inlines)}</h{block.level}>"
+        return f"<h{block.level}>{inline_html(block.inlines, words)}</h{block.level}>"
     if isinstance(block, Paragraph):
         cls = f' class="{" ".join("mm-" + c for c in block.classes)}"' if block.classes else ""
-        return f"<p{cls}>{inline_html(block.inlines)}</p>"
+        return f"<p{cls}>{inline_html(block.inlines, words)}</p>"
     if isinstance(block, ListBlock):
-        return list_html(block, asset_base)
+        return list_html(block, asset_base, words)
     if isinstance(block, Table):
-        return table_html(block)
+        return table_html(block, words)
     if isinstance(block, Button):
-        return f'<p><a href="{escape_attr(block.href)}">{inline_html(block.label)}</a></p>'
+        href = _attribute(escape_attr(block.href), words)
+        return f'<p><a href="{href}">{inline_html(block.label, words)}</a></p>'
     if isinstance(block, Image):
-        return image_html(block, asset_base)
+        return image_html(block, asset_base, words)
     if isinstance(block, Divider):
         return "<hr />"
     return ""
 
 
-def image_html(i: Image, asset_base: str) -> str:
+def image_html(i: Image, asset_base: str, words: CopyWords | None = None) -> str:
     """An image inside text (a list item): block-level, fluid, with alt."""
     width = f' width="{i.width}"' if i.width else ""
     style = "display:block;border:0;max-width:100%;height:auto;"
-    img = (
-        f'<img src="{escape_attr(resolve_src(i.src, asset_base))}" alt="{escape_attr(i.alt)}"'
-        f'{width} style="{style}" />'
-    )
-    return f'<a href="{escape_attr(i.href)}">{img}</a>' if i.href else img
+    # the link's target first: words go in document order
+    link = f'<a href="{_attribute(escape_attr(i.href), words)}">' if i.href else ""
+    src = _attribute(escape_attr(resolve_src(i.src, asset_base)), words)
+    alt = _attribute(escape_attr(i.alt), words)
+    img = f'<img src="{src}" alt="{alt}"{width} style="{style}" />'
+    return f"{link}{img}</a>" if link else img
 
 
-def list_html(block: ListBlock, asset_base: str) -> str:
+def list_html(block: ListBlock, asset_base: str, words: CopyWords | None = None) -> str:
     """``<ul>``/``<ol>`` with control tokens between ``<li>`` items."""
     tag = "ol" if block.ordered else "ul"
     start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
     parts = [f"<{tag}{start}>"]
     for item in block.items:
         if isinstance(item, Control):
-            parts.append(item.token)
+            parts.append(_control(item, words))
         else:
-            parts.append(f"<li>{item_html(item, asset_base)}</li>")
+            parts.append(f"<li>{item_html(item, asset_base, words)}</li>")
     parts.append(f"</{tag}>")
     return "".join(parts)
 
 
-def item_html(item: ListItem, asset_base: str) -> str:
+def item_html(item: ListItem, asset_base: str, words: CopyWords | None = None) -> str:
     """A list item's content: a lone paragraph inline, anything more as blocks."""
     blocks = item.blocks
     if len(blocks) == 1 and isinstance(blocks[0], Paragraph) and not blocks[0].classes:
-        return inline_html(blocks[0].inlines)
+        return inline_html(blocks[0].inlines, words)
     parts: list[str] = []
     for n, b in enumerate(blocks):
         if isinstance(b, Control):
+            if words is not None:  # it may join the item's text into one run: leave it
+                words.give_up()  # to the search through the MJML
             parts.append(b.token)
         elif n == 0 and isinstance(b, Paragraph) and not b.classes:
-            parts.append(inline_html(b.inlines))
+            parts.append(inline_html(b.inlines, words))
         else:
-            parts.append(block_html(b, asset_base))
+            parts.append(block_html(b, asset_base, words))
     return "".join(parts)
 
 
-def table_html(table: Table) -> str:
+def table_html(table: Table, words: CopyWords | None = None) -> str:
     """A data table: header cells are ``<th scope="col">``; control tokens between rows."""
 
     def cell(tag: str, content: Sequence[Inline], n: int) -> str:
         align = table.align[n] if n < len(table.align) else None
         extra = f' align="{align}" style="text-align:{align};"' if align else ""
         scope = ' scope="col"' if tag == "th" else ""
-        return f"<{tag}{scope}{extra}>{inline_html(content)}</{tag}>"
+        return f"<{tag}{scope}{extra}>{inline_html(content, words)}</{tag}>"
 
     head = "".join(cell("th", c, n) for n, c in enumerate(table.header.cells))
     parts = [
@@ -291,7 +318,7 @@ def table_html(table: Table) -> str:
     ]
     for row in table.rows:
         if isinstance(row, Control):
-            parts.append(row.token)
+            parts.append(_control(row, words))
         else:
             parts.append(
                 "<tr>" + "".join(cell("td", c, n) for n, c in enumerate(row.cells)) + "</tr>"

@@ -31,18 +31,19 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Generic, TypeVar
 
 from markupsafe import escape
 
-from .mjml import verbatim_in_attribute
+from .escaping import verbatim_in_attribute
 from .protect import TOKEN, token
 
 WORD_PREFIX = "MMWORD"
-_CONTENT = re.compile(r'( (?:href|src|alt|title)=")([^"]*)"|>([^<]+)(?=<)')
+WORD_ATTRIBUTES = ("href", "src", "alt", "title")  # the attributes whose values are words
+_CONTENT = re.compile(rf'( (?:{"|".join(WORD_ATTRIBUTES)})=")([^"]*)"|>([^<]+)(?=<)')
 _LANG = re.compile(r'( lang=")([^"]*)"')
 _RAW_TEXT = ("style", "script", "mj-style")
 _PURE_SLOTS = re.compile(r"\s*(?:MMSLOT\d{4}X\s*)+")
@@ -181,7 +182,16 @@ def skeleton(values: Mapping[str, str], shell: ShellSkeleton) -> Skeleton | None
     if any(WORD_PREFIX in value for value in values.values()):
         return None
     skel = Skeleton({}, list(shell.html), list(shell.raw))
-    skel.values["content"] = _copy_content(skel, values["content"])
+    content = values["content"]
+    _, written = COPY_SKELETONS.find(content)
+    if written is None:
+        skel.values["content"] = _copy_content(skel, content)
+    else:  # the MJML writer collected the words already (see CopyWords)
+        text, words, slots = written
+        skel.values["content"] = _numbered(text, len(skel.html))
+        skel.html += words
+        skel.raw += words
+        skel.slots += slots
     for name in ("subject", "preheader", "unsubscribe_url"):
         skel.values[name] = _value(skel, values[name], shell.decodes)
     if len(skel.html) >= _MAX_TOKENS or len(skel.slots) >= _MAX_TOKENS:
@@ -214,19 +224,121 @@ def _copy_content(skel: Skeleton, content: str) -> str:
         n = len(html)
         html.append(text)
         raw.append(text)
-        return _text_token(n)
+        return ">" + _word_token(n)
 
     return _CONTENT.sub(replace, content)
 
 
-_TEXT_TOKENS: list[str] = []
+_WORD_TOKENS: list[str] = []
 
 
-def _text_token(n: int) -> str:
-    """``>`` and word token ``n`` (made once per number)."""
-    while len(_TEXT_TOKENS) <= n:
-        _TEXT_TOKENS.append(f">{WORD_PREFIX}{len(_TEXT_TOKENS):04d}X")
-    return _TEXT_TOKENS[n]
+def _word_token(n: int) -> str:
+    """Word token ``n`` (made once per number)."""
+    while len(_WORD_TOKENS) <= n:
+        _WORD_TOKENS.append(f"{WORD_PREFIX}{len(_WORD_TOKENS):04d}X")
+    return _WORD_TOKENS[n]
+
+
+# --- the copy's words, collected while the copy is written ---------------------------------------
+
+_PLACE = "\x00"  # where a word goes in a copy's skeleton as CopyWords writes it
+
+
+class CopyWords:
+    """The copy's words, collected while :func:`~.mjml.to_mjml` writes the copy's MJML.
+
+    The writer hands over each run of text between two tags and each value of an attribute in
+    :data:`WORD_ATTRIBUTES`, and writes what comes back: a place for a word, or the text kept
+    as it is. These are the decisions :func:`_copy_content` makes when it finds the same runs
+    and values in the written MJML (a test holds the two to the same skeleton), taken without
+    searching the MJML again, which cost as much as writing it.
+
+    The writer gives up (:meth:`give_up`) where a control token stands inside a list item
+    beside the item's text, which it joins into one run the writer does not see whole.
+    """
+
+    __slots__ = ("_given_up", "slots", "words")
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.slots: list[str] = []
+        self._given_up = False
+
+    def run(self, text: str, at_mjml: bool) -> str:
+        """What the skeleton holds for ``text``, a run between two tags (``at_mjml``: right
+        after an MJML start tag or right before an MJML end tag)."""
+        if _PLACE in text:
+            self._given_up = True
+            return text
+        if "MMSLOT" in text:
+            if _PURE_SLOTS.fullmatch(text):
+                return TOKEN.sub(self._slot, text)
+            if not _swappable(text):
+                self._given_up = True  # a slot token kept in the text: no skeleton (skeleton())
+                return text
+        elif not _swappable(text):
+            return text
+        if at_mjml and (text[0].isspace() or text[-1].isspace()):
+            # white space counts inside HTML; right inside an MJML element it is MRML's to keep
+            core = text.strip()
+            start = text.index(core[0])
+            self.words.append(core)
+            return text[:start] + _PLACE + text[start + len(core) :]
+        self.words.append(text)
+        return _PLACE
+
+    def attribute(self, value: str) -> str:
+        """What the skeleton holds for an attribute's (escaped) value."""
+        if _PLACE in value:
+            self._given_up = True
+            return value
+        if not value or not _SAFE_ATTRIBUTE.fullmatch(value) or not verbatim_in_attribute(value):
+            return value
+        self.words.append(value)
+        return _PLACE
+
+    def give_up(self) -> None:
+        """Leave this copy's skeleton to the search through its MJML."""
+        self._given_up = True
+
+    def remember(self, written: str) -> str | None:
+        """The copy's MJML from what the writer wrote with its words' places, its skeleton
+        kept for :func:`skeleton`; None when the writer gave up."""
+        parts = written.split(_PLACE)
+        if self._given_up or len(parts) != len(self.words) + 1:
+            return None
+        if self.slots:
+            parts = [TOKEN.sub(self._original, p) if "MMSLOT" in p else p for p in parts]
+        mjml = _interleave(parts, self.words)
+        COPY_SKELETONS.put(mjml, (written, tuple(self.words), tuple(self.slots)))
+        return mjml
+
+    def _slot(self, match: re.Match[str]) -> str:
+        self.slots.append(match.group(0))
+        return token(len(self.slots) - 1)
+
+    def _original(self, match: re.Match[str]) -> str:
+        return self.slots[int(match.group(0)[6:10])]
+
+
+def _interleave(parts: list[str], words: Sequence[str]) -> str:
+    """``parts[0] + words[0] + parts[1] + …``, joined in C."""
+    out = [""] * (2 * len(parts) - 1)
+    out[0::2] = parts
+    out[1::2] = words
+    return "".join(out)
+
+
+def _numbered(written: str, first: int) -> str:
+    """A copy's skeleton as CopyWords wrote it, with word tokens numbered from ``first`` (the
+    words of the layout come first) in the places of its words."""
+    key = (written, first)
+    _, found = _NUMBERED.find(key)
+    if found is None:
+        parts = written.split(_PLACE)
+        found = _interleave(parts, [_word_token(first + n) for n in range(len(parts) - 1)])
+        _NUMBERED.put(key, found)
+    return found
 
 
 def _content(skel: Skeleton, match: re.Match[str], source: str, sentinel: str | None) -> str:
@@ -295,16 +407,16 @@ T = TypeVar("T")
 
 class SkeletonCache(Generic[T]):
     """Compiled skeletons by what makes their MJML (the shell's text and the skeleton's values),
-    the least recently used dropped past ``size``. ``hits`` and ``misses`` count lookups that
+    or other values a skeleton is made of, the least recently used dropped past ``size``. ``hits`` and ``misses`` count lookups that
     found their key kept or not (a kept key may hold a remembered rejection)."""
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[str, ...], T] = OrderedDict()
+        self._items: OrderedDict[Hashable, T] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
-    def find(self, key: tuple[str, ...]) -> tuple[bool, T | None]:
+    def find(self, key: Hashable) -> tuple[bool, T | None]:
         """Whether ``key`` is kept, and what is kept for it."""
         if key not in self._items:
             self.misses += 1
@@ -313,7 +425,7 @@ class SkeletonCache(Generic[T]):
         self._items.move_to_end(key)
         return True, self._items[key]
 
-    def put(self, key: tuple[str, ...], compiled: T) -> None:
+    def put(self, key: Hashable, compiled: T) -> None:
         """Keep ``compiled`` for ``key``."""
         self._items[key] = compiled
         if len(self._items) > self.size:
@@ -328,8 +440,17 @@ class SkeletonCache(Generic[T]):
         return len(self._items)
 
 
+# The skeletons of the copy's MJML as the writer left them (words, slot tokens), by that MJML:
+# an email is rendered right after its copy is written.
+COPY_SKELETONS: SkeletonCache[tuple[str, tuple[str, ...], tuple[str, ...]]] = SkeletonCache(64)
+_NUMBERED: SkeletonCache[str] = SkeletonCache(256)  # see _numbered
+
+
 __all__ = [
+    "COPY_SKELETONS",
+    "WORD_ATTRIBUTES",
     "WORD_PREFIX",
+    "CopyWords",
     "ShellSkeleton",
     "Skeleton",
     "SkeletonCache",

@@ -24,7 +24,8 @@ from .document import (
     TableRow,
     plain,
 )
-from .mjml import block_html, escape_attr, escape_text, image_html, inline_html
+from .escaping import escape_attr, escape_text
+from .mjml import block_html, image_html, inline_html
 
 
 def scope_class(brand: Brand) -> str:
