@@ -347,10 +347,12 @@ def _by_skeleton(values: dict[str, str], shell: ShellSkeleton) -> Compiled | Non
     key = (shell.text, *(skel.values[name] for name in _SENTINELS))
     kept, cut = SKELETONS.find(key)
     if not kept:
+        words = len(skel.html)  # the same for every email of this key: each has a token
         try:
             compiled = compile_mjml(_fill_shell(shell.text, skel.values))
             cut = None if compiled.warnings else (
-                Cut.of(compiled.html), _cut(compiled.title), _cut(compiled.preview)
+                Cut.of(compiled.html, words), _cut(compiled.title, words),
+                _cut(compiled.preview, words)
             )  # fmt: skip
         except OSError:
             cut = None
@@ -361,8 +363,8 @@ def _by_skeleton(values: dict[str, str], shell: ShellSkeleton) -> Compiled | Non
     return Compiled(skel.fill(html), skel.fill_raw(title), skel.fill_raw(preview), ())
 
 
-def _cut(text: str | None) -> Cut | None:
-    return None if text is None else Cut.of(text)
+def _cut(text: str | None, words: int) -> Cut | None:
+    return None if text is None else Cut.of(text, words)
 
 
 def compile_mjml(source: str) -> Compiled:

@@ -427,7 +427,7 @@ class _Reader:
                 out += split("".join(text))
                 text = []
             if c == "\n":
-                out.append(LineBreak())
+                out.append(_BREAK)
                 pos = s + 1
             elif c == "`":
                 close = src.find("`", s + 1, end)
@@ -484,6 +484,9 @@ class _Reader:
         if label is None:
             return None
         return attrs, label, pos
+
+
+_BREAK = LineBreak()  # one for all: it holds nothing
 
 
 @lru_cache(maxsize=1024)

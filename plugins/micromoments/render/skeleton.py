@@ -104,31 +104,33 @@ class Skeleton:
 class Cut:
     """Compiled skeleton text cut at its tokens, so filling it in needs no search: ``parts``
     are the text between tokens, ``tokens`` say per token whether it is a word (or a slot
-    token) and its number. ``words`` picks a list's words for the tokens in order, when every
-    token is a word (the usual case: the picking and joining then run in C)."""
+    token) and its number. ``pick`` picks what goes in the tokens' places, in order, from the
+    words followed by the slot tokens (so the picking and joining run in C); None when the
+    number of words was not given."""
 
     parts: tuple[str, ...]
     tokens: tuple[tuple[bool, int], ...]
-    words: Callable[[list[str]], tuple[str, ...]] | None = None
+    pick: Callable[[list[str]], tuple[str, ...]] | None = None
 
     @classmethod
-    def of(cls, text: str) -> Cut:
-        """``text`` cut at every word and slot token."""
+    def of(cls, text: str, words: int | None = None) -> Cut:
+        """``text`` cut at every word and slot token; ``words``: how many words it is filled
+        with (:meth:`join` is quicker when it is known)."""
         pieces = _ANY_TOKEN.split(text)
         tokens = tuple(
             (kind == "WORD", int(n)) for kind, n in zip(pieces[1::3], pieces[2::3], strict=True)
         )
-        words = None
-        if len(tokens) > 1 and all(word for word, _ in tokens):
-            words = itemgetter(*(n for _, n in tokens))  # (with one index it returns no tuple)
-        return cls(tuple(pieces[0::3]), tokens, words)
+        pick = None
+        if words is not None and len(tokens) > 1:  # (with one index itemgetter gives no tuple)
+            pick = itemgetter(*(n if word else words + n for word, n in tokens))
+        return cls(tuple(pieces[0::3]), tokens, pick)
 
     def join(self, words: list[str], slots: list[str]) -> str:
         """The text with each token replaced by its word or slot token."""
-        if self.words is not None:
+        if self.pick is not None:
             out = [""] * (2 * len(self.parts) - 1)
             out[0::2] = self.parts
-            out[1::2] = self.words(words)
+            out[1::2] = self.pick(words + slots)
             return "".join(out)
         out = [self.parts[0]]
         for (word, n), part in zip(self.tokens, self.parts[1:], strict=True):
