@@ -70,7 +70,7 @@ def inline_html(
         if isinstance(n, Token):
             run.append(n.token)
             continue
-        if run:
+        if run:  # a tag follows; an MJML element's start tag precedes it if nothing is out yet
             out.append(_run("".join(run), words, in_mjml and not out))
             run = []
         if isinstance(n, Strong):
@@ -84,7 +84,7 @@ def inline_html(
             out.append(f"<code>{_run(escape_text(n.text), words, False)}</code>")
         elif isinstance(n, LineBreak):
             out.append("<br />")
-    if run:
+    if run:  # the MJML element's end tag follows
         out.append(_run("".join(run), words, in_mjml))
     return "".join(out)
 
@@ -117,6 +117,7 @@ def to_mjml(doc: Document, brand: Brand, *, asset_base: str) -> str:
     written = words.remember("\n".join(_MjmlWriter(brand, asset_base, words).column(nodes)) + "\n")
     if written is not None:
         return written
+    # the writer gave up on the words (rare, see CopyWords): write the copy again without them
     return "\n".join(_MjmlWriter(brand, asset_base).column(nodes)) + "\n"
 
 

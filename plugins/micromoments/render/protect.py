@@ -47,12 +47,13 @@ class Slot(NamedTuple):
 
 def token(n: int) -> str:
     """The token for slot number ``n``."""
-    while len(_TOKENS) <= n:  # made once per number
-        _TOKENS.append(f"MMSLOT{len(_TOKENS):04d}X")
-    return _TOKENS[n]
+    found = _TOKENS.get(n)
+    if found is None:  # made once per number
+        found = _TOKENS.setdefault(n, f"MMSLOT{n:04d}X")
+    return found
 
 
-_TOKENS: list[str] = []
+_TOKENS: dict[int, str] = {}
 
 
 @dataclass

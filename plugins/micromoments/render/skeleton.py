@@ -231,29 +231,33 @@ def _copy_content(skel: Skeleton, content: str) -> str:
     return _CONTENT.sub(replace, content)
 
 
-_WORD_TOKENS: list[str] = []
+_WORD_TOKENS: dict[int, str] = {}
 
 
 def _word_token(n: int) -> str:
     """Word token ``n`` (made once per number)."""
-    while len(_WORD_TOKENS) <= n:
-        _WORD_TOKENS.append(f"{WORD_PREFIX}{len(_WORD_TOKENS):04d}X")
-    return _WORD_TOKENS[n]
+    found = _WORD_TOKENS.get(n)
+    if found is None:
+        found = _WORD_TOKENS.setdefault(n, f"{WORD_PREFIX}{n:04d}X")
+    return found
 
 
 # --- the copy's words, collected while the copy is written ---------------------------------------
 
 _PLACE = "\x00"  # where a word goes in a copy's skeleton as CopyWords writes it
+_SLOT_PLACE = "\x01"  # where a slot token goes, renumbered in the skeleton
 
 
 class CopyWords:
     """The copy's words, collected while :func:`~.mjml.to_mjml` writes the copy's MJML.
 
     The writer hands over each run of text between two tags and each value of an attribute in
-    :data:`WORD_ATTRIBUTES`, and writes what comes back: a place for a word, or the text kept
-    as it is. These are the decisions :func:`_copy_content` makes when it finds the same runs
-    and values in the written MJML (a test holds the two to the same skeleton), taken without
-    searching the MJML again, which cost as much as writing it.
+    :data:`WORD_ATTRIBUTES`, and writes what comes back: a place for a word, places for slot
+    tokens, or the text kept as it is. These are the decisions :func:`_copy_content` makes when
+    it finds the same runs and values in the written MJML (a test holds the two to the same
+    skeleton), taken without searching the MJML again, which cost as much as writing it. (The
+    search's other cases, text in style sheets and scripts or after ``<pre>``, the writer never
+    writes.)
 
     The writer gives up (:meth:`give_up`) where a control token stands inside a list item
     beside the item's text, which it joins into one run the writer does not see whole.
@@ -269,16 +273,12 @@ class CopyWords:
     def run(self, text: str, at_mjml: bool) -> str:
         """What the skeleton holds for ``text``, a run between two tags (``at_mjml``: right
         after an MJML start tag or right before an MJML end tag)."""
-        if _PLACE in text:
+        if _PLACE in text or _SLOT_PLACE in text:
             self._given_up = True
             return text
-        if "MMSLOT" in text:
-            if _PURE_SLOTS.fullmatch(text):
-                return TOKEN.sub(self._slot, text)
-            if not _swappable(text):
-                self._given_up = True  # a slot token kept in the text: no skeleton (skeleton())
-                return text
-        elif not _swappable(text):
+        if "MMSLOT" in text and _PURE_SLOTS.fullmatch(text):
+            return TOKEN.sub(self._slot, text)
+        if not _swappable(text):
             return text
         if at_mjml and (text[0].isspace() or text[-1].isspace()):
             # white space counts inside HTML; right inside an MJML element it is MRML's to keep
@@ -291,7 +291,7 @@ class CopyWords:
 
     def attribute(self, value: str) -> str:
         """What the skeleton holds for an attribute's (escaped) value."""
-        if _PLACE in value:
+        if _PLACE in value or _SLOT_PLACE in value:
             self._given_up = True
             return value
         if not value or not _SAFE_ATTRIBUTE.fullmatch(value) or not verbatim_in_attribute(value):
@@ -304,23 +304,27 @@ class CopyWords:
         self._given_up = True
 
     def remember(self, written: str) -> str | None:
-        """The copy's MJML from what the writer wrote with its words' places, its skeleton
-        kept for :func:`skeleton`; None when the writer gave up."""
-        parts = written.split(_PLACE)
-        if self._given_up or len(parts) != len(self.words) + 1:
+        """The copy's MJML from what the writer wrote with places for words and slot tokens,
+        its skeleton kept for :func:`skeleton`; None when the writer gave up."""
+        if (
+            self._given_up
+            or written.count(_PLACE) != len(self.words)
+            or written.count(_SLOT_PLACE) != len(self.slots)
+        ):
             return None
-        if self.slots:
-            parts = [TOKEN.sub(self._original, p) if "MMSLOT" in p else p for p in parts]
-        mjml = _interleave(parts, self.words)
+        mjml = _filled(written, self.words, self.slots)
         COPY_SKELETONS.put(mjml, (written, tuple(self.words), tuple(self.slots)))
         return mjml
 
     def _slot(self, match: re.Match[str]) -> str:
         self.slots.append(match.group(0))
-        return token(len(self.slots) - 1)
+        return _SLOT_PLACE
 
-    def _original(self, match: re.Match[str]) -> str:
-        return self.slots[int(match.group(0)[6:10])]
+
+def _filled(written: str, words: Sequence[str], slots: Sequence[str]) -> str:
+    """What CopyWords wrote, with ``words`` and ``slots`` in the places for them, in order."""
+    text = _interleave(written.split(_SLOT_PLACE), slots) if slots else written
+    return _interleave(text.split(_PLACE), words)
 
 
 def _interleave(parts: list[str], words: Sequence[str]) -> str:
@@ -332,13 +336,13 @@ def _interleave(parts: list[str], words: Sequence[str]) -> str:
 
 
 def _numbered(written: str, first: int) -> str:
-    """A copy's skeleton as CopyWords wrote it, with word tokens numbered from ``first`` (the
-    words of the layout come first) in the places of its words."""
+    """A copy's skeleton as CopyWords wrote it: word tokens numbered from ``first`` (the words
+    of the layout come first) in the places of its words, slot tokens from 0 in theirs."""
     key = (written, first)
     _, found = _NUMBERED.find(key)
     if found is None:
-        parts = written.split(_PLACE)
-        found = _interleave(parts, [_word_token(first + n) for n in range(len(parts) - 1)])
+        words = [_word_token(first + n) for n in range(written.count(_PLACE))]
+        found = _filled(written, words, [token(n) for n in range(written.count(_SLOT_PLACE))])
         _NUMBERED.put(key, found)
     return found
 
@@ -408,9 +412,10 @@ T = TypeVar("T")
 
 
 class SkeletonCache(Generic[T]):
-    """Compiled skeletons by what makes their MJML (the shell's text and the skeleton's values),
-    or other values a skeleton is made of, the least recently used dropped past ``size``. ``hits`` and ``misses`` count lookups that
-    found their key kept or not (a kept key may hold a remembered rejection)."""
+    """Compiled skeletons by what makes their MJML (the shell's text and the skeleton's
+    values), or other values a skeleton is made of, the least recently used dropped past
+    ``size``. ``hits`` and ``misses`` count lookups that found their key kept or not (a kept
+    key may hold a remembered rejection)."""
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
