@@ -219,3 +219,34 @@ def test_wrapping_matches_the_plain_greedy_algorithm(text: str, width: int, inde
     assert _Writer(width).wrap(text, indent, " " * len(indent)) == reference_wrap(
         text, width, indent, " " * len(indent)
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(
+        st.one_of(
+            st.just(None),  # a line break
+            st.lists(st.sampled_from(["a", "bb", "ccccc", " ", "  ", "\xa0", ""]), max_size=6),
+        ),
+        max_size=6,
+    ),
+    width=st.integers(4, 30),
+    indent=st.sampled_from(["", "  "]),
+    marker=st.sampled_from(["- ", "1. ", "12. "]),
+)
+def test_a_one_paragraph_item_reads_as_any_item(
+    pieces: list[list[str] | None], width: int, indent: str, marker: str
+) -> None:
+    # the quick way for an item of one paragraph gives what the general way (the item as a
+    # sequence of blocks, then its marker put in front) gives, blank and broken lines included
+    from micromoments.render.document import Control, LineBreak, ListItem, Paragraph, Text
+    from micromoments.render.plaintext import _Writer
+
+    inlines = tuple(LineBreak() if p is None else Text("".join(p)) for p in pieces)
+    writer = _Writer(width)
+    quick = writer.item(ListItem((Paragraph(inlines),)), indent, marker)
+    # a trailing control keeps the item off the quick way and adds only its token at the end
+    general = writer.item(
+        ListItem((Paragraph(inlines), Control("MMSLOT0001X", "endif"))), indent, marker
+    )
+    assert quick.text == general.text.removesuffix("MMSLOT0001X")

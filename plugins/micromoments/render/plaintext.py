@@ -186,7 +186,12 @@ class _Writer:
 
     def item(self, item: ListItem, indent: str, marker: str) -> _Piece:
         inner = indent + " " * len(marker)
-        body = self.sequence(item.blocks, "\n", inner)
+        blocks = item.blocks
+        if len(blocks) == 1 and isinstance(blocks[0], Paragraph):  # most items: one paragraph
+            text = self.wrap(self.inline(blocks[0].inlines), indent + marker, inner)
+            if text.startswith(indent + marker):  # else it starts empty: the general way below
+                return _Piece(text)
+        body = self.sequence(blocks, "\n", inner)
         text = body.text
         if text.startswith(inner):
             text = indent + marker + text[len(inner) :]
@@ -234,12 +239,12 @@ class _Writer:
     def wrap(self, text: str, first: str, rest: str) -> str:
         """Wrap at spaces only; explicit newlines are kept; indents prefix each line."""
         width = self.width
-        if len(first) + len(text) <= width and "\n" not in text and _ONE_SPACED.fullmatch(text):
+        if len(first) + len(text) <= width and "\n" not in text and _one_spaced(text):
             return (first + text).rstrip()  # one line that fits, as most are
         lines: list[str] = []
         prefix = first
         for para in text.split("\n"):
-            if _ONE_SPACED.fullmatch(para):  # the words one space apart, as copy mostly is
+            if _one_spaced(para):  # the words one space apart, as copy mostly is
                 if not para or len(prefix) + len(para) <= width:
                     lines.append(prefix + para)
                 else:
@@ -266,7 +271,10 @@ class _Writer:
         return "\n".join(map(str.rstrip, lines))
 
 
-_ONE_SPACED = re.compile(r"(?:[^ ]+(?: [^ ]+)*)?")
+def _one_spaced(text: str) -> bool:
+    """True when ``text`` is empty or words one space apart (no space at either end, never two
+    in a row): what the plain greedy wrap and the one-line patterns of :func:`_fill` agree on."""
+    return not text or (text[0] != " " and text[-1] != " " and "  " not in text)
 
 
 @functools.cache
