@@ -278,7 +278,7 @@ def _shell_key(
     asset_base: str, root: Path | None, values: dict[str, str],
 ) -> tuple[object, ...]:  # fmt: skip
     _BRANDS.setdefault(id(brand), brand)
-    filled = tuple(bool(values[k]) for k in ("subject", "preheader", "unsubscribe_url"))
+    filled = (bool(values["subject"]), bool(values["preheader"]), bool(values["unsubscribe_url"]))
     return (template, locale, direction, kind, id(brand), str(templates_path), asset_base,
             str(root), filled)  # fmt: skip
 

@@ -377,7 +377,8 @@ def _swappable(text: str) -> bool:
         return False
     if ("&" in text or "\xa0" in text or ">" in text) and not _SAFE_TEXT.fullmatch(text):
         return False
-    return _CONTROL.search(text) is None
+    # printable text has no control characters or noncharacters (a quick check first)
+    return text.isprintable() or _CONTROL.search(text) is None
 
 
 def _attribute(skel: Skeleton, match: re.Match[str], sentinel: str | None) -> str:
