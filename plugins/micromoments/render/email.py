@@ -223,7 +223,7 @@ def _render_layout(
     problems: list[Problem] = []
     name = f"layouts/{template}.mjml"
     layout_file = _find(templates_path, name)
-    shown_layout = display_path(layout_file, root) if layout_file else name
+    shown_layout = _shown_layout(template, templates_path, root)
     context = {
         "content": Markup(values["content"]),
         "subject": values["subject"],

@@ -84,7 +84,7 @@ class Skeleton:
         """A new word token standing for ``html`` (and ``raw`` outside the HTML)."""
         self.html.append(html)
         self.raw.append(html if raw is None else raw)
-        return f"{WORD_PREFIX}{len(self.html) - 1:04d}X"
+        return _word_token(len(self.html) - 1)
 
     def slot(self, match: re.Match[str]) -> str:
         """The next renumbered slot token, standing for the matched one."""
@@ -103,39 +103,30 @@ class Skeleton:
 @dataclass(frozen=True, slots=True)
 class Cut:
     """Compiled skeleton text cut at its tokens, so filling it in needs no search: ``parts``
-    are the text between tokens, ``tokens`` say per token whether it is a word (or a slot
-    token) and its number. ``pick`` picks what goes in the tokens' places, in order, from the
-    words followed by the slot tokens (so the picking and joining run in C); None when the
-    number of words was not given."""
+    are the text between tokens, and ``pick`` picks what goes in the tokens' places, in order,
+    from the words followed by the slot tokens (so the picking and joining run in C)."""
 
     parts: tuple[str, ...]
-    tokens: tuple[tuple[bool, int], ...]
-    pick: Callable[[list[str]], tuple[str, ...]] | None = None
+    pick: Callable[[list[str]], tuple[str, ...]]
 
     @classmethod
-    def of(cls, text: str, words: int | None = None) -> Cut:
+    def of(cls, text: str, words: int) -> Cut:
         """``text`` cut at every word and slot token; ``words``: how many words it is filled
-        with (:meth:`join` is quicker when it is known)."""
+        with (the slot tokens come after them)."""
         pieces = _ANY_TOKEN.split(text)
-        tokens = tuple(
-            (kind == "WORD", int(n)) for kind, n in zip(pieces[1::3], pieces[2::3], strict=True)
-        )
-        pick = None
-        if words is not None and len(tokens) > 1:  # (with one index itemgetter gives no tuple)
-            pick = itemgetter(*(n if word else words + n for word, n in tokens))
-        return cls(tuple(pieces[0::3]), tokens, pick)
+        picks = [
+            int(n) if kind == "WORD" else words + int(n)
+            for kind, n in zip(pieces[1::3], pieces[2::3], strict=True)
+        ]
+        # itemgetter of one index gives no tuple, of none is no itemgetter
+        pick = itemgetter(*picks) if len(picks) > 1 else lambda pool: tuple(pool[i] for i in picks)
+        return cls(tuple(pieces[0::3]), pick)
 
     def join(self, words: list[str], slots: list[str]) -> str:
         """The text with each token replaced by its word or slot token."""
-        if self.pick is not None:
-            out = [""] * (2 * len(self.parts) - 1)
-            out[0::2] = self.parts
-            out[1::2] = self.pick(words + slots)
-            return "".join(out)
-        out = [self.parts[0]]
-        for (word, n), part in zip(self.tokens, self.parts[1:], strict=True):
-            out.append(words[n] if word else slots[n])
-            out.append(part)
+        out = [""] * (2 * len(self.parts) - 1)
+        out[0::2] = self.parts
+        out[1::2] = self.pick(words + slots)
         return "".join(out)
 
 
@@ -205,30 +196,9 @@ def skeleton(values: Mapping[str, str], shell: ShellSkeleton) -> Skeleton | None
 
 
 def _copy_content(skel: Skeleton, content: str) -> str:
-    """The copy's MJML with its words as tokens: :func:`_content` for every text run and
-    attribute, with the usual case (a run of the copy's own text with no space at either end)
-    taken without a call, as this runs for every text run of every email."""
-    html, raw, isspace = skel.html, skel.raw, str.isspace
-    # what _swappable looks for, looked for once in the whole copy instead of in every run
-    plain = "\xa0" not in content and _CONTROL.search(content) is None
-
-    def replace(match: re.Match[str]) -> str:
-        text = match.group(3)
-        if (
-            text is None
-            or not plain
-            or ("MMSLOT" in text and _PURE_SLOTS.fullmatch(text))
-            or isspace(text[0])
-            or isspace(text[-1])
-            or (("&" in text or ">" in text) and not _SAFE_TEXT.fullmatch(text))
-        ):
-            return _content(skel, match, content, None)
-        n = len(html)
-        html.append(text)
-        raw.append(text)
-        return ">" + _word_token(n)
-
-    return _CONTENT.sub(replace, content)
+    """The copy's MJML with its words as tokens, found by searching it (for copy the MJML writer
+    did not collect the words of; see :class:`CopyWords`)."""
+    return _CONTENT.sub(lambda m: _content(skel, m, content, None), content)
 
 
 _WORD_TOKENS: dict[int, str] = {}
